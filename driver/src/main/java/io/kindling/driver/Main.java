@@ -1,0 +1,32 @@
+package io.kindling.driver;
+
+import io.kindling.driver.cli.DatasetsCommand;
+import io.kindling.driver.cli.ErrorReporter;
+import io.kindling.driver.cli.TrainCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: {@code kindling train ...}, {@code kindling datasets fetch ...}. */
+@Command(name = "kindling", mixinStandardHelpOptions = true, version = "kindling 0.1.0",
+        description = "Distributed deep-learning training on Apache Spark with parameter averaging.",
+        subcommands = {TrainCommand.class, DatasetsCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command and returns its exit code: 0 on success, 1 on an error, 2 on bad usage. */
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        ErrorReporter errors = new ErrorReporter();
+        commandLine.setExecutionExceptionHandler(errors);
+        commandLine.setParameterExceptionHandler(errors);
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,40 @@
+package io.kindling.driver.cli;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/** The Spark context of a command: the given master, else spark-submit's, else local[*]. */
+public final class SparkContexts {
+    private SparkContexts() {
+    }
+
+    public static JavaSparkContext create(String master, String appName) {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        if (master != null) {
+            conf.setMaster(master);
+        } else {
+            conf.setIfMissing("spark.master", "local[*]");
+        }
+        // Spark's console progress bar would interleave with the training lines.
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        if (!conf.get("spark.master").startsWith("local") && !conf.contains("spark.jars")) {
+            // Launched with `java -cp` rather than spark-submit: ship our own jar to the executors.
+            String jar = jobJar();
+            if (jar != null) {
+                conf.set("spark.jars", jar);
+            }
+        }
+        return new JavaSparkContext(conf);
+    }
+
+    private static String jobJar() {
+        try {
+            Path location = Path.of(SparkContexts.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return location.toString().endsWith(".jar") ? location.toString() : null;
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            return null;
+        }
+    }
+}

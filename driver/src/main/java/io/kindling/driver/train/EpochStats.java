@@ -1,0 +1,15 @@
+package io.kindling.driver.train;
+
+/**
+ * Totals of one training epoch.
+ *
+ * @param examples        examples trained (every example of the epoch, unless a dry run)
+ * @param minibatches     minibatches fitted over all workers
+ * @param rounds          averaging rounds
+ * @param meanLoss        example-weighted mean training loss
+ * @param seconds         wall time of the epoch's training rounds
+ * @param computeSeconds  sum over rounds of the slowest worker's fitting time
+ */
+public record EpochStats(long examples, long minibatches, int rounds, double meanLoss, double seconds,
+                         double computeSeconds) {
+}

@@ -1,0 +1,26 @@
+package io.kindling.driver.train;
+
+import io.kindling.worker.EvalStats;
+import java.util.Locale;
+
+/** The console lines of the pytorch/examples MNIST script, so users read the output they know. */
+public final class ProgressLog {
+    private ProgressLog() {
+    }
+
+    public static String trainLine(int epoch, long done, long total, double loss) {
+        return String.format(Locale.ROOT, "Train Epoch: %d [%d/%d (%.0f%%)]\tLoss: %.6f",
+                epoch, done, total, 100.0 * done / total, loss);
+    }
+
+    public static String testLine(EvalStats stats) {
+        return String.format(Locale.ROOT, "Test set: Average loss: %.4f, Accuracy: %d/%d (%.0f%%)",
+                stats.averageLoss(), stats.correct(), stats.count(), 100.0 * stats.accuracy());
+    }
+
+    /** True when a multiple of {@code interval} lies in the minibatch range [before, after). */
+    public static boolean crossesInterval(long before, long after, int interval) {
+        long nextMultiple = (before + interval - 1) / interval * interval;
+        return nextMultiple < after;
+    }
+}

@@ -1,0 +1,67 @@
+package io.kindling.worker;
+
+import io.kindling.datasets.Example;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Evaluates the broadcast parameters on one partition of the test set, in inference mode (dropout
+ * off): the summed negative log-likelihood of the true class, as PyTorch's
+ * {@code nll_loss(reduction='sum')} on log-softmax output, and the number of correct predictions.
+ */
+public final class LocalEvaluation {
+    /** DL4J clips probabilities the same way in its NLL loss, so test and train losses agree. */
+    private static final double MIN_PROBABILITY = 1e-10;
+
+    private LocalEvaluation() {
+    }
+
+    public static EvalStats run(WorkerConfig config, float[] params, Iterator<Example> examples, int batchSize) {
+        Backend.useThreads(config.threadsPerTask());
+        NetworkPool.PooledNetwork pooled = NetworkPool.borrow(config.modelJson());
+        try {
+            MultiLayerNetwork net = pooled.net();
+            INDArray flat = net.params();
+            flat.assign(Nd4j.create(params, flat.shape(), 'c'));
+            MinibatchAssembler assembler = new MinibatchAssembler(config.normalization(), config.numClasses());
+            EvalStats total = EvalStats.ZERO;
+            List<Example> batch = new ArrayList<>(batchSize);
+            while (examples.hasNext()) {
+                batch.add(examples.next());
+                if (batch.size() == batchSize || !examples.hasNext()) {
+                    total = total.plus(evaluate(net, assembler, batch.toArray(new Example[0])));
+                    batch.clear();
+                }
+            }
+            return total;
+        } finally {
+            NetworkPool.giveBack(pooled);
+        }
+    }
+
+    private static EvalStats evaluate(MultiLayerNetwork net, MinibatchAssembler assembler, Example[] batch) {
+        INDArray features = assembler.assemble(batch, 0, batch.length).getFeatures();
+        float[][] probabilities = net.output(features, false).toFloatMatrix();
+        double loss = 0;
+        long correct = 0;
+        for (int r = 0; r < batch.length; r++) {
+            float[] p = probabilities[r];
+            int label = batch[r].label();
+            loss -= Math.log(Math.max(p[label], MIN_PROBABILITY));
+            int predicted = 0;
+            for (int c = 1; c < p.length; c++) {
+                if (p[c] > p[predicted]) {
+                    predicted = c;
+                }
+            }
+            if (predicted == label) {
+                correct++;
+            }
+        }
+        return new EvalStats(loss, correct, batch.length);
+    }
+}

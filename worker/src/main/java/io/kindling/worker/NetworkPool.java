@@ -1,0 +1,65 @@
+package io.kindling.worker;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Networks built in this JVM, kept for reuse: a network is built from its JSON once per JVM and
+ * concurrent task, not once per round. Tasks borrow one, load the round's parameters into it, and
+ * give it back.
+ */
+public final class NetworkPool {
+    private static final Map<String, ConcurrentLinkedDeque<PooledNetwork>> IDLE = new ConcurrentHashMap<>();
+    private static final AtomicInteger BUILT = new AtomicInteger();
+
+    private NetworkPool() {
+    }
+
+    /** A network of this JVM and the learning rate its updater is currently configured with. */
+    public static final class PooledNetwork {
+        final String json;
+        final MultiLayerNetwork net;
+        double learningRate = Double.NaN;
+
+        PooledNetwork(String json, MultiLayerNetwork net) {
+            this.json = json;
+            this.net = net;
+        }
+
+        public MultiLayerNetwork net() {
+            return net;
+        }
+
+        /** Sets the learning rate of every layer, only when it changed (DL4J rebuilds the updater). */
+        public void learningRate(double lr) {
+            if (Double.compare(lr, learningRate) != 0) {
+                net.setLearningRate(lr);
+                learningRate = lr;
+            }
+        }
+    }
+
+    public static PooledNetwork borrow(String modelJson) {
+        PooledNetwork pooled = IDLE.computeIfAbsent(modelJson, k -> new ConcurrentLinkedDeque<>()).pollFirst();
+        if (pooled != null) {
+            return pooled;
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(modelJson));
+        net.init();
+        BUILT.incrementAndGet();
+        return new PooledNetwork(modelJson, net);
+    }
+
+    public static void giveBack(PooledNetwork pooled) {
+        IDLE.computeIfAbsent(pooled.json, k -> new ConcurrentLinkedDeque<>()).addFirst(pooled);
+    }
+
+    /** How many networks this JVM has built so far. */
+    public static int built() {
+        return BUILT.get();
+    }
+}

@@ -1,0 +1,108 @@
+package io.kindling.worker;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * What the workers of one averaging round produced, merged: the example-weighted mean of their
+ * parameters and updater state, plus counts. Merging is commutative (each element is rounded once
+ * from a double-precision weighted mean), so a pairwise merge tree gives the same bits whatever the
+ * order in which tasks finish; one worker's result passes through unchanged.
+ */
+public final class RoundResult implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private float[] params;
+    private float[] updaterState;
+    private long examples;
+    private double lossSum;
+    private int minibatches;
+    private int maxSteps;
+    private long maxComputeNanos;
+    private int[] trainedIndices;
+
+    public RoundResult(float[] params, float[] updaterState, long examples, double lossSum, int minibatches,
+                       long computeNanos, int[] trainedIndices) {
+        this.params = params;
+        this.updaterState = updaterState;
+        this.examples = examples;
+        this.lossSum = lossSum;
+        this.minibatches = minibatches;
+        this.maxSteps = minibatches;
+        this.maxComputeNanos = computeNanos;
+        this.trainedIndices = trainedIndices;
+    }
+
+    /** A worker that had no minibatch left in this round. */
+    public static RoundResult empty() {
+        return new RoundResult(null, null, 0, 0, 0, 0, new int[0]);
+    }
+
+    /** Folds {@code other} into this result and returns this. */
+    public RoundResult merge(RoundResult other) {
+        if (other.examples > 0) {
+            if (examples == 0) {
+                params = other.params;
+                updaterState = other.updaterState;
+            } else {
+                weightedMeanInto(params, examples, other.params, other.examples);
+                weightedMeanInto(updaterState, examples, other.updaterState, other.examples);
+            }
+        }
+        examples += other.examples;
+        lossSum += other.lossSum;
+        minibatches += other.minibatches;
+        maxSteps = Math.max(maxSteps, other.maxSteps);
+        maxComputeNanos = Math.max(maxComputeNanos, other.maxComputeNanos);
+        if (trainedIndices != null && other.trainedIndices != null) {
+            int[] both = Arrays.copyOf(trainedIndices, trainedIndices.length + other.trainedIndices.length);
+            System.arraycopy(other.trainedIndices, 0, both, trainedIndices.length, other.trainedIndices.length);
+            trainedIndices = both;
+        }
+        return this;
+    }
+
+    private static void weightedMeanInto(float[] a, long wa, float[] b, long wb) {
+        double total = (double) wa + wb;
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (((double) a[i] * wa + (double) b[i] * wb) / total);
+        }
+    }
+
+    /** Mean parameters of the workers, weighted by the examples each trained this round. */
+    public float[] params() {
+        return params;
+    }
+
+    public float[] updaterState() {
+        return updaterState;
+    }
+
+    public long examples() {
+        return examples;
+    }
+
+    /** Sum over trained minibatches of (mean minibatch loss × minibatch size). */
+    public double lossSum() {
+        return lossSum;
+    }
+
+    public int minibatches() {
+        return minibatches;
+    }
+
+    /** The most optimiser steps any one worker took; the iteration count advances by this much. */
+    public int maxSteps() {
+        return maxSteps;
+    }
+
+    /** The longest time a worker spent fitting, in nanoseconds. */
+    public long maxComputeNanos() {
+        return maxComputeNanos;
+    }
+
+    /** Indices of the examples trained, when the job traces them; else null. */
+    public int[] trainedIndices() {
+        return trainedIndices;
+    }
+}

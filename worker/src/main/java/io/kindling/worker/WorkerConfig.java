@@ -1,0 +1,21 @@
+package io.kindling.worker;
+
+import io.kindling.datasets.Normalization;
+import java.io.Serializable;
+
+/**
+ * What every task of a training job needs and that does not change between rounds; broadcast once.
+ *
+ * @param modelJson          the DL4J MultiLayerConfiguration, as JSON
+ * @param batchSize          examples per minibatch
+ * @param averagingFrequency minibatches each worker fits between two averages (k)
+ * @param numClasses         label range, for one-hot labels
+ * @param normalization      pixel transform applied when minibatches are assembled
+ * @param seed               base seed of the job; dropout RNGs are derived from it per task
+ * @param threadsPerTask     native threads each task may use
+ * @param traceExamples      report the index of every trained example (for coverage checks)
+ */
+public record WorkerConfig(String modelJson, int batchSize, int averagingFrequency, int numClasses,
+                           Normalization normalization, long seed, int threadsPerTask,
+                           boolean traceExamples) implements Serializable {
+}
