@@ -14,6 +14,7 @@ import picocli.CommandLine;
  * Turns any failure into one line on stderr and a non-zero exit code. Errors raised inside Spark
  * tasks arrive wrapped in a SparkException; the user's problem (a bad record, a missing file) is the
  * innermost cause we raised, or, when Spark passed only the text, the line that names it.
+ * KINDLING_DEBUG=1 in the environment adds the stack trace.
  */
 public final class ErrorReporter implements CommandLine.IExecutionExceptionHandler,
         CommandLine.IParameterExceptionHandler {
@@ -25,6 +26,9 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
         LOG.debug("command failed", e);
         commandLine.getErr().println(prefix(commandLine) + ": error: " + describe(e));
+        if (System.getenv("KINDLING_DEBUG") != null) {
+            e.printStackTrace(commandLine.getErr());
+        }
         commandLine.getErr().flush();
         return 1;
     }

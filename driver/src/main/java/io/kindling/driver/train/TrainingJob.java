@@ -72,6 +72,11 @@ public final class TrainingJob {
 
         JavaRDD<Example> trainRdd = ExampleRdd.load(sc, train, workers).persist(StorageLevel.MEMORY_AND_DISK());
         JavaRDD<Example> testRdd = ExampleRdd.load(sc, test, workers).persist(StorageLevel.MEMORY_AND_DISK());
+        // Read (and so check) every record once up front: a bad label fails now, not after an epoch.
+        sc.setJobDescription("reading " + train.name() + " and " + test.name());
+        trainRdd.count();
+        testRdd.count();
+        sc.setJobDescription(null);
         StepLr schedule = new StepLr(spec.lr(), 1, spec.gamma());
         List<EpochResult> results = new ArrayList<>();
         try (ParameterAveraging engine = new ParameterAveraging(sc, workerConfig, workers)) {

@@ -1,0 +1,99 @@
+package io.kindling.driver.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.datasets.testing.IdxFiles;
+import io.kindling.datasets.testing.SyntheticMnist;
+import io.kindling.driver.MnistForTests;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher end to end: a short training run, and each kind of bad input as one line and a non-zero exit. */
+class KindlingCliIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void fetchesMnistWhenMissingThenTrainsEvaluatesAndSaves() throws Exception {
+        Path data = tmp.resolve("mnist");
+        Path model = tmp.resolve("models/mnist-cnn.zip");
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--data-dir", Launcher.path(data),
+                "--epochs", "1", "--workers", "2", "--limit-train", "640", "--limit-test", "500",
+                "--log-interval", "5", "--save-model", Launcher.path(model)));
+        MnistForTests.mirrors().forEach(m -> args.addAll(List.of("--mirror", m)));
+
+        Launcher.Result run = Launcher.run(Map.of(), args.toArray(new String[0]));
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertTrue(run.stdout().contains("train-images-idx3-ubyte: fetched from "), run.stdout());
+        assertTrue(run.stdout().contains("Train Epoch: 1 [640/640 (100%)]\tLoss: "), run.stdout());
+        assertTrue(run.stdout().matches("(?s).*\nTest set: Average loss: \\d+\\.\\d{4}, Accuracy: \\d+/500 \\(\\d+%\\)\n.*"),
+                run.stdout());
+        assertTrue(Files.size(model) > 4_000_000, "a model zip with 1.2M parameters and updater state");
+        assertEquals(List.of("mnist-cnn.zip"), List.of(model.getParent().toFile().list()));
+    }
+
+    @Test
+    void wrongMagicIsOneLineAndExitCode1() throws Exception {
+        Path data = dataset();
+        IdxFiles.write(data.resolve("t10k-images-idx3-ubyte"), IdxFiles.bytes(0x0802, new int[] {200, 28, 28},
+                new byte[200 * 784]));
+        assertOneLineError(data, "t10k-images-idx3-ubyte: magic number 0x00000802, expected 0x00000803");
+    }
+
+    @Test
+    void truncatedFileIsOneLineAndExitCode1() throws Exception {
+        Path data = dataset();
+        Path images = data.resolve("train-images-idx3-ubyte");
+        byte[] content = Files.readAllBytes(images);
+        Files.write(images, java.util.Arrays.copyOf(content, content.length - 784 * 3 - 5));
+        assertOneLineError(data, "train-images-idx3-ubyte: file size 311259 bytes, expected 313616"
+                + " (header 16 + 400 records x 784 bytes): file is truncated");
+    }
+
+    @Test
+    void countMismatchIsOneLineAndExitCode1() throws Exception {
+        Path data = dataset();
+        IdxFiles.write(data.resolve("train-labels-idx1-ubyte"), IdxFiles.labels(new byte[399]));
+        assertOneLineError(data, "train-labels-idx1-ubyte: record count 399, expected 400 to match"
+                + " train-images-idx3-ubyte");
+    }
+
+    @Test
+    void labelElevenFoundByAnExecutorIsOneLineAndExitCode1() throws Exception {
+        Path data = dataset();
+        byte[] labels = new byte[400];
+        labels[321] = 11;
+        IdxFiles.write(data.resolve("train-labels-idx1-ubyte"), IdxFiles.labels(labels));
+        assertOneLineError(data, "train-labels-idx1-ubyte: record 321: label 11, expected 0..9");
+    }
+
+    @Test
+    void badOptionValueNamesTheOptionAndExitsWith2() throws Exception {
+        Launcher.Result run = Launcher.run(Map.of(), "train", "--batch-size", "0");
+        assertEquals(2, run.exitCode());
+        assertEquals(List.of("kindling train: --batch-size 0: expected an integer >= 1",
+                "Try 'kindling train --help' for the options."), run.stderr().lines().toList());
+    }
+
+    private Path dataset() {
+        Path data = tmp.resolve("data");
+        SyntheticMnist.write(data, 400, 200, 9, false);
+        return data;
+    }
+
+    private static void assertOneLineError(Path data, String message) throws IOException, InterruptedException {
+        Launcher.Result run = Launcher.run(Map.of(), "train", "--data-dir", Launcher.path(data), "--epochs", "1",
+                "--workers", "2", "--no-download");
+        assertEquals(1, run.exitCode(), run.stderr());
+        assertEquals(List.of("kindling train: error: " + message), Launcher.errorLines(run), run.stderr());
+        assertFalse(run.stdout().contains("Test set"), run.stdout());
+    }
+}

@@ -1,0 +1,196 @@
+package io.kindling.driver.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.datasets.EpochShuffle;
+import io.kindling.datasets.Example;
+import io.kindling.datasets.Normalization;
+import io.kindling.datasets.Shard;
+import io.kindling.datasets.testing.LocalSpark;
+import io.kindling.worker.MinibatchAssembler;
+import io.kindling.worker.NetworkPool;
+import io.kindling.worker.TinyNets;
+import io.kindling.worker.WorkerConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/** The engine's two defining equivalences, coverage of every example, and network reuse, on local[2]. */
+class ParameterAveragingTest {
+    private static final long SEED = 17;
+    private static final int BATCH = 64;
+
+    @Test
+    void oneWorkerAveragingEveryStepEqualsPlainFitWithSgd() {
+        assertOneWorkerEqualsPlainFit(new Sgd(0.1), 0.1);
+    }
+
+    @Test
+    void oneWorkerAveragingEveryStepEqualsPlainFitWithAdam() {
+        assertOneWorkerEqualsPlainFit(new Adam(0.005), 0.005);
+    }
+
+    private void assertOneWorkerEqualsPlainFit(IUpdater updater, double lr) {
+        int n = 20 * BATCH;
+        MultiLayerConfiguration conf = TinyNets.mlp(updater);
+        Example[] examples = TinyNets.examples(n, 3);
+        MultiLayerNetwork start = newNet(conf);
+        ModelState model = ModelState.of(start);
+        int builtBefore = NetworkPool.built();
+
+        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 1), 1)) {
+            EpochStats stats = engine.trainEpoch(model, rdd(examples), n, 1, lr, 0, RoundListener.NONE);
+            assertEquals(20, stats.rounds());
+            assertEquals(n, stats.examples());
+        }
+        assertTrue(NetworkPool.built() - builtBefore <= 1, "the network is built once, not once per round");
+
+        MultiLayerNetwork plain = newNet(conf);
+        plain.params().assign(start.params());
+        Example[] order = epochOrder(examples, 1);
+        MinibatchAssembler assembler = new MinibatchAssembler(Normalization.MNIST, 10);
+        for (int b = 0; b < 20; b++) {
+            plain.fit(assembler.assemble(order, b * BATCH, (b + 1) * BATCH));
+        }
+        assertEquals(20, model.iteration());
+        assertTrue(maxAbsDiff(plain.params().toFloatVector(), model.params()) <= 1e-6,
+                "max abs diff " + maxAbsDiff(plain.params().toFloatVector(), model.params()));
+    }
+
+    @Test
+    void twoWorkersAverageTheirLocalModelsWeightedByExamples() {
+        int n = 351; // slices of 175 and 176 examples: three minibatches each, the last ones partial
+        MultiLayerConfiguration conf = TinyNets.mlp(new Adam(0.01));
+        Example[] examples = TinyNets.examples(n, 8);
+        MultiLayerNetwork start = newNet(conf);
+        ModelState model = ModelState.of(start);
+
+        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 3), 2)) {
+            assertEquals(1, engine.roundsPerEpoch(n));
+            engine.trainEpoch(model, rdd(examples), n, 1, 0.01, 0, RoundListener.NONE);
+        }
+
+        Example[] order = epochOrder(examples, 1);
+        MinibatchAssembler assembler = new MinibatchAssembler(Normalization.MNIST, 10);
+        List<Shard> slices = Shard.split(n, 2);
+        float[][] params = new float[2][];
+        float[][] updater = new float[2][];
+        for (int w = 0; w < 2; w++) {
+            MultiLayerNetwork local = newNet(conf);
+            local.params().assign(start.params());
+            Shard s = slices.get(w);
+            for (int from = s.first(); from < s.first() + s.count(); from += BATCH) {
+                local.fit(assembler.assemble(order, from, Math.min(from + BATCH, s.first() + s.count())));
+            }
+            params[w] = local.params().toFloatVector();
+            updater[w] = local.getUpdater().getStateViewArray().toFloatVector();
+        }
+        float[] expectedParams = weightedMean(params, slices);
+        float[] expectedUpdater = weightedMean(updater, slices);
+        assertTrue(maxAbsDiff(expectedParams, model.params()) <= 1e-5, "params differ");
+        assertTrue(maxAbsDiff(expectedUpdater, model.updaterState()) <= 1e-5, "updater state differs");
+        assertEquals(3, model.iteration());
+    }
+
+    @Test
+    void everyExampleIsTrainedExactlyOncePerEpochWithUnevenWorkers() {
+        int n = 1000;
+        MultiLayerConfiguration conf = TinyNets.mlp(new Sgd(0.01));
+        Example[] examples = TinyNets.examples(n, 5);
+        ModelState model = ModelState.of(newNet(conf));
+        WorkerConfig traced = new WorkerConfig(conf.toJson(), BATCH, 5, 10, Normalization.MNIST, SEED, 1, true);
+        List<int[]> epochs = new ArrayList<>();
+
+        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), traced, 3)) {
+            for (int epoch = 1; epoch <= 2; epoch++) {
+                List<Integer> trained = new ArrayList<>();
+                EpochStats stats = engine.trainEpoch(model, rdd(examples), n, epoch, 0.01, 0,
+                        (e, round, rounds, result, seconds) -> {
+                            for (int i : result.trainedIndices()) {
+                                trained.add(i);
+                            }
+                        });
+                assertEquals(n, stats.examples());
+                assertEquals(18, stats.minibatches()); // 334, 333 and 333 examples: 6 minibatches each
+                epochs.add(trained.stream().mapToInt(Integer::intValue).toArray());
+            }
+        }
+        for (int[] trained : epochs) {
+            int[] sorted = trained.clone();
+            Arrays.sort(sorted);
+            assertArrayEquals(java.util.stream.IntStream.range(0, n).toArray(), sorted);
+        }
+        assertFalse(Arrays.equals(epochs.get(0), epochs.get(1)), "each epoch reshuffles");
+    }
+
+    @Test
+    void aDryRunTrainsOneRound() {
+        int n = 1000;
+        MultiLayerConfiguration conf = TinyNets.mlp(new Sgd(0.01));
+        ModelState model = ModelState.of(newNet(conf));
+        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 2), 2)) {
+            EpochStats stats = engine.trainEpoch(model, rdd(TinyNets.examples(n, 5)), n, 1, 0.01, 1, RoundListener.NONE);
+            assertEquals(1, stats.rounds());
+            assertEquals(4 * BATCH, stats.examples());
+        }
+    }
+
+    private static WorkerConfig config(MultiLayerConfiguration conf, int k) {
+        return new WorkerConfig(conf.toJson(), BATCH, k, 10, Normalization.MNIST, SEED, 1, false);
+    }
+
+    private static JavaRDD<Example> rdd(Example[] examples) {
+        return LocalSpark.context().parallelize(Arrays.asList(examples), 3);
+    }
+
+    private static MultiLayerNetwork newNet(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+        net.init();
+        return net;
+    }
+
+    /** The examples in the order the engine's epoch shuffle puts them. */
+    private static Example[] epochOrder(Example[] examples, int epoch) {
+        int[] positions = EpochShuffle.positions(examples.length, SEED, epoch);
+        Example[] order = new Example[examples.length];
+        for (Example e : examples) {
+            order[positions[e.index()]] = e;
+        }
+        return order;
+    }
+
+    private static float[] weightedMean(float[][] values, List<Shard> weights) {
+        float[] mean = new float[values[0].length];
+        double total = 0;
+        for (Shard s : weights) {
+            total += s.count();
+        }
+        for (int i = 0; i < mean.length; i++) {
+            double sum = 0;
+            for (int w = 0; w < values.length; w++) {
+                sum += (double) values[w][i] * weights.get(w).count();
+            }
+            mean[i] = (float) (sum / total);
+        }
+        return mean;
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        assertEquals(a.length, b.length);
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+}

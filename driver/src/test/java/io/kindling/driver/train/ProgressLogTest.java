@@ -1,0 +1,26 @@
+package io.kindling.driver.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.worker.EvalStats;
+import org.junit.jupiter.api.Test;
+
+class ProgressLogTest {
+    @Test
+    void linesReadLikeThePyTorchExample() {
+        assertEquals("Train Epoch: 1 [6400/60000 (11%)]\tLoss: 0.231865",
+                ProgressLog.trainLine(1, 6400, 60000, 0.2318651));
+        assertEquals("Test set: Average loss: 0.0504, Accuracy: 9826/10000 (98%)",
+                ProgressLog.testLine(new EvalStats(504.0, 9826, 10000)));
+    }
+
+    @Test
+    void aLineIsDueWhenTheMinibatchCountPassesAMultipleOfTheInterval() {
+        assertTrue(ProgressLog.crossesInterval(0, 10, 10));
+        assertFalse(ProgressLog.crossesInterval(1, 10, 10));
+        assertTrue(ProgressLog.crossesInterval(1, 11, 10));
+        assertTrue(ProgressLog.crossesInterval(8, 30, 10));
+    }
+}
