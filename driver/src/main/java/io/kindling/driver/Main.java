@@ -1,5 +1,6 @@
 package io.kindling.driver;
 
+import io.kindling.driver.cli.BenchmarkCommand;
 import io.kindling.driver.cli.DatasetsCommand;
 import io.kindling.driver.cli.ErrorReporter;
 import io.kindling.driver.cli.TrainCommand;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
 /** The command line: {@code kindling train ...}, {@code kindling datasets fetch ...}. */
 @Command(name = "kindling", mixinStandardHelpOptions = true, version = "kindling 0.1.0",
         description = "Distributed deep-learning training on Apache Spark with parameter averaging.",
-        subcommands = {TrainCommand.class, DatasetsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, DatasetsCommand.class, BenchmarkCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -1,0 +1,91 @@
+package io.kindling.driver.bench;
+
+import io.kindling.datasets.Example;
+import io.kindling.datasets.Normalization;
+import io.kindling.datasets.Shard;
+import io.kindling.datasets.mnist.MnistSource;
+import io.kindling.driver.model.ModelZoo;
+import io.kindling.driver.model.Optimizers;
+import io.kindling.driver.model.PyTorchInit;
+import io.kindling.driver.train.EpochResult;
+import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.train.TrainingJob;
+import io.kindling.worker.EvalStats;
+import io.kindling.worker.LocalEvaluation;
+import io.kindling.worker.WorkerConfig;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * One epoch of the MNIST CNN trained (a) by plain DL4J fit in this JVM and (b) by Kindling on Spark,
+ * same network, initial parameters, data and example order; reports examples/s, epoch seconds,
+ * test accuracy and the overhead ratio b/a.
+ */
+public final class MnistBenchmark {
+    private final JobSpec spec;
+    private final PrintStream out;
+
+    public MnistBenchmark(JobSpec spec, PrintStream out) {
+        this.spec = spec;
+        this.out = out;
+    }
+
+    public record Row(String run, long examples, double seconds, EvalStats test) {
+        double examplesPerSecond() {
+            return examples / seconds;
+        }
+    }
+
+    public List<Row> run(JavaSparkContext sc) {
+        Configuration hadoop = sc.hadoopConfiguration();
+        MnistSource train = MnistSource.open(spec.dataDir(), MnistSource.Split.TRAIN, spec.limitTrain(), hadoop);
+        MnistSource test = MnistSource.open(spec.dataDir(), MnistSource.Split.TEST, spec.limitTest(), hadoop);
+        List<Row> rows = new ArrayList<>();
+
+        MultiLayerConfiguration conf = ModelZoo.configuration(spec.model(),
+                Optimizers.create(spec.optimizer(), spec.lr()), spec.seed());
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        PyTorchInit.initBiases(net);
+        int cores = Runtime.getRuntime().availableProcessors();
+        out.printf(Locale.ROOT, "(a) plain DL4J fit: %d examples, batch %d, %d threads%n",
+                train.size(), spec.batchSize(), cores);
+        double seconds = PlainFit.epoch(net, readAll(train, hadoop), spec.batchSize(), spec.seed(), cores);
+        WorkerConfig evalConfig = new WorkerConfig(conf.toJson(), spec.batchSize(), 1, 10, Normalization.MNIST,
+                spec.seed(), cores, false);
+        EvalStats plainTest = LocalEvaluation.run(evalConfig, net.params().toFloatVector(),
+                List.of(readAll(test, hadoop)).iterator(), spec.testBatchSize());
+        rows.add(new Row("(a) plain DL4J `fit`, 1 JVM, " + cores + " threads", train.size(), seconds, plainTest));
+        out.println(line(rows.get(0)));
+
+        out.printf(Locale.ROOT, "(b) Kindling on %s, %d workers, k = %d%n", sc.master(), spec.workers(),
+                spec.averagingFrequency());
+        EpochResult kindling = new TrainingJob(spec, sc, out).run().get(0);
+        rows.add(new Row("(b) Kindling, " + sc.master() + ", " + spec.workers() + " workers, k = "
+                + spec.averagingFrequency(), kindling.train().examples(), kindling.train().seconds(), kindling.test()));
+        out.println(line(rows.get(1)));
+        out.printf(Locale.ROOT, "averaging rounds: %d, slowest worker computing %.1f s of %.1f s (non-compute %.1f%%)%n",
+                kindling.train().rounds(), kindling.train().computeSeconds(), kindling.train().seconds(),
+                100 * (1 - kindling.train().computeSeconds() / kindling.train().seconds()));
+        out.printf(Locale.ROOT, "overhead ratio b/a (epoch seconds): %.3f%n", rows.get(1).seconds() / rows.get(0).seconds());
+        return rows;
+    }
+
+    private static Example[] readAll(MnistSource source, Configuration conf) {
+        List<Example> all = new ArrayList<>(source.size());
+        source.read(new Shard(0, source.size()), conf).forEachRemaining(all::add);
+        return all.toArray(new Example[0]);
+    }
+
+    static String line(Row row) {
+        return String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %d/%d (%.2f%%) | %.4f |", row.run(), row.examples(),
+                row.seconds(), row.examplesPerSecond(), row.test().correct(), row.test().count(),
+                100 * row.test().accuracy(), row.test().averageLoss());
+    }
+}
