@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Evaluates the broadcast parameters on one partition of the test set, in inference mode (dropout
@@ -25,8 +24,7 @@ public final class LocalEvaluation {
         NetworkPool.PooledNetwork pooled = NetworkPool.borrow(config.modelJson());
         try {
             MultiLayerNetwork net = pooled.net();
-            INDArray flat = net.params();
-            flat.assign(Nd4j.create(params, flat.shape(), 'c'));
+            FlatModel.setParams(net, params);
             MinibatchAssembler assembler = new MinibatchAssembler(config.normalization(), config.numClasses());
             EvalStats total = EvalStats.ZERO;
             List<Example> batch = new ArrayList<>(batchSize);

@@ -2,7 +2,6 @@ package io.kindling.worker;
 
 import io.kindling.datasets.Example;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -55,9 +54,7 @@ public final class LocalRound {
                 examples += to - from;
             }
             long computeNanos = System.nanoTime() - start;
-            INDArray updater = net.getUpdater().getStateViewArray();
-            return new RoundResult(net.params().toFloatVector(),
-                    updater == null ? new float[0] : updater.toFloatVector(),
+            return new RoundResult(net.params().toFloatVector(), FlatModel.updaterState(net),
                     examples, lossSum, end - first, computeNanos, trained);
         } finally {
             NetworkPool.giveBack(pooled);
@@ -66,12 +63,8 @@ public final class LocalRound {
 
     /** Copies the broadcast parameters, updater state and counters into {@code net}. */
     static void load(MultiLayerNetwork net, RoundState state) {
-        INDArray params = net.params();
-        params.assign(Nd4j.create(state.params(), params.shape(), 'c'));
-        INDArray updater = net.getUpdater().getStateViewArray();
-        if (updater != null) {
-            updater.assign(Nd4j.create(state.updaterState(), updater.shape(), 'c'));
-        }
+        FlatModel.setParams(net, state.params());
+        FlatModel.setUpdaterState(net, state.updaterState());
         net.setIterationCount(state.iteration());
         net.setEpochCount(state.epoch() - 1);
     }

@@ -1,8 +1,7 @@
 package io.kindling.driver.train;
 
+import io.kindling.worker.FlatModel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The model as the driver holds it between rounds: flat parameters, flat updater state and the
@@ -21,19 +20,13 @@ public final class ModelState {
 
     /** The state of an initialised network (its updater state is created, zeroed, if missing). */
     public static ModelState of(MultiLayerNetwork net) {
-        INDArray updater = net.getUpdater().getStateViewArray();
-        return new ModelState(net.params().toFloatVector(),
-                updater == null ? new float[0] : updater.toFloatVector(), net.getIterationCount());
+        return new ModelState(net.params().toFloatVector(), FlatModel.updaterState(net), net.getIterationCount());
     }
 
     /** Writes this state into {@code net}, which must have the same configuration. */
     public void applyTo(MultiLayerNetwork net) {
-        INDArray flat = net.params();
-        flat.assign(Nd4j.create(params, flat.shape(), 'c'));
-        INDArray updater = net.getUpdater().getStateViewArray();
-        if (updater != null) {
-            updater.assign(Nd4j.create(updaterState, updater.shape(), 'c'));
-        }
+        FlatModel.setParams(net, params);
+        FlatModel.setUpdaterState(net, updaterState);
         net.setIterationCount(iteration);
     }
 
