@@ -1,16 +1,20 @@
 package io.kindling.driver;
 
+import io.kindling.driver.checkpoint.Versions;
 import io.kindling.driver.cli.BenchmarkCommand;
+import io.kindling.driver.cli.CheckpointsCommand;
 import io.kindling.driver.cli.DatasetsCommand;
+import io.kindling.driver.cli.EvaluateCommand;
 import io.kindling.driver.cli.ErrorReporter;
 import io.kindling.driver.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The command line: {@code kindling train ...}, {@code kindling datasets fetch ...}. */
-@Command(name = "kindling", mixinStandardHelpOptions = true, version = "kindling 0.1.0",
+@Command(name = "kindling", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Distributed deep-learning training on Apache Spark with parameter averaging.",
-        subcommands = {TrainCommand.class, DatasetsCommand.class, BenchmarkCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, CheckpointsCommand.class, DatasetsCommand.class,
+                BenchmarkCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -30,5 +34,15 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);
+    }
+
+    /** {@code kindling --version}: Kindling's and DL4J's versions. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Versions v = Versions.current(org.apache.spark.package$.MODULE$.SPARK_VERSION());
+            return new String[] {"kindling " + v.kindling() + " (DL4J " + v.dl4j() + ", Spark " + v.spark()
+                    + ", Java " + v.java() + ")"};
+        }
     }
 }

@@ -41,13 +41,18 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of both runs (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "URI",
+            description = "Let (b) also write its epoch's checkpoint here, to measure what checkpointing costs.")
+    String checkpointDir;
+
     @Override
     public Integer call() {
         if (!MnistFiles.present(dataDir, new Configuration())) {
             MnistFetch.into(dataDir, mirrors, new Configuration(), System.out::println);
         }
-        JobSpec spec = new JobSpec("mnist-cnn", "mnist", dataDir, mirrors, false, 1, 64, 1000, "adadelta", 1.0, 0.7,
-                seed, 100, false, null, limitTrain, limitTest, workers, averagingFrequency);
+        JobSpec spec = JobSpec.builder().dataDir(dataDir).mirrors(mirrors).download(false).epochs(1).seed(seed)
+                .logInterval(100).limitTrain(limitTrain).limitTest(limitTest).workers(workers)
+                .averagingFrequency(averagingFrequency).checkpointDir(checkpointDir).build();
         try (JavaSparkContext sc = SparkContexts.create(master, "kindling benchmark")) {
             new MnistBenchmark(spec, System.out).run(sc);
         }

@@ -2,6 +2,12 @@ package io.kindling.driver.train;
 
 import io.kindling.worker.EvalStats;
 
-/** One epoch of a job: its learning rate, training totals and test metrics. */
-public record EpochResult(int epoch, double lr, EpochStats train, EvalStats test) {
+/**
+ * One epoch of a job: its learning rate, training totals, test metrics and the seconds its
+ * checkpoint took to write (0 without checkpoints). The history saved in checkpoints is a list of these.
+ */
+public record EpochResult(int epoch, double lr, EpochStats train, EvalStats test, double checkpointSeconds) {
+    public EpochResult withCheckpointSeconds(double seconds) {
+        return new EpochResult(epoch, lr, train, test, seconds);
+    }
 }

@@ -1,11 +1,13 @@
 package io.kindling.driver.train;
 
+import io.kindling.datasets.DataSummary;
 import io.kindling.datasets.Example;
 import io.kindling.datasets.ExampleRdd;
 import io.kindling.datasets.Normalization;
-import io.kindling.datasets.mnist.MnistFetch;
-import io.kindling.datasets.mnist.MnistFiles;
 import io.kindling.datasets.mnist.MnistSource;
+import io.kindling.driver.checkpoint.CheckpointStore;
+import io.kindling.driver.checkpoint.TrainingState;
+import io.kindling.driver.checkpoint.Versions;
 import io.kindling.driver.model.ModelZoo;
 import io.kindling.driver.model.Optimizers;
 import io.kindling.driver.model.PyTorchInit;
@@ -14,20 +16,25 @@ import io.kindling.worker.RoundResult;
 import io.kindling.worker.WorkerConfig;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A whole training job: data (fetched if missing), model, then per epoch the averaged training
- * rounds, a distributed evaluation and the LR step; the model is saved at the end if asked.
+ * A whole training job: data (fetched if missing), model (fresh or from a checkpoint), then per
+ * epoch the averaged training rounds, a distributed evaluation, a checkpoint and the LR step; the
+ * model is saved at the end if asked.
  */
 public final class TrainingJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
@@ -37,6 +44,7 @@ public final class TrainingJob {
     private final PrintStream out;
     private RoundListener roundListener = RoundListener.NONE;
     private boolean traceExamples;
+    private CheckpointStore.Stored resumeFrom;
 
     public TrainingJob(JobSpec spec, JavaSparkContext sc, PrintStream out) {
         this.spec = spec;
@@ -51,10 +59,19 @@ public final class TrainingJob {
         return this;
     }
 
+    /** Continue from this checkpoint (in the spec's checkpoint directory) instead of starting afresh. */
+    public TrainingJob resumingFrom(CheckpointStore.Stored checkpoint) {
+        this.resumeFrom = checkpoint;
+        return this;
+    }
+
+    /** Runs the job and returns the metrics of every epoch, those of a resumed checkpoint included. */
     public List<EpochResult> run() {
         out.println(spec.describe());
         Configuration hadoop = sc.hadoopConfiguration();
-        ensureData(hadoop);
+        CheckpointStore store = openCheckpoints(hadoop);
+        TrainingState resumed = resumeFrom == null ? null : store.readState(resumeFrom);
+        MnistData.ensure(spec.dataDir(), spec.download(), spec.mirrors(), hadoop, out);
         MnistSource train = MnistSource.open(spec.dataDir(), MnistSource.Split.TRAIN, spec.limitTrain(), hadoop);
         MnistSource test = MnistSource.open(spec.dataDir(), MnistSource.Split.TEST, spec.limitTest(), hadoop);
         int workers = spec.workers() > 0 ? spec.workers() : sc.defaultParallelism();
@@ -64,6 +81,11 @@ public final class TrainingJob {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         PyTorchInit.initBiases(net);
+        if (resumed != null) {
+            MultiLayerNetwork restored = store.readModel(resumeFrom, true);
+            requireSameModel(net, restored);
+            net = restored;
+        }
         ModelState model = ModelState.of(net);
         int threads = ThreadBudget.perTask(sc, workers);
         WorkerConfig workerConfig = new WorkerConfig(conf.toJson(), spec.batchSize(), spec.averagingFrequency(),
@@ -72,18 +94,43 @@ public final class TrainingJob {
 
         JavaRDD<Example> trainRdd = ExampleRdd.load(sc, train, workers).persist(StorageLevel.MEMORY_AND_DISK());
         JavaRDD<Example> testRdd = ExampleRdd.load(sc, test, workers).persist(StorageLevel.MEMORY_AND_DISK());
-        // Read (and so check) every record once up front: a bad label fails now, not after an epoch.
-        sc.setJobDescription("reading " + train.name() + " and " + test.name());
-        trainRdd.count();
-        testRdd.count();
-        sc.setJobDescription(null);
-        StepLr schedule = new StepLr(spec.lr(), 1, spec.gamma());
-        List<EpochResult> results = new ArrayList<>();
+        try {
+            // Read (and so check) every record once up front: a bad label fails now, not after an epoch.
+            sc.setJobDescription("reading " + train.name() + " and " + test.name());
+            DataSummary trainData = DataSummary.of(trainRdd);
+            DataSummary testData = DataSummary.of(testRdd);
+            sc.setJobDescription(null);
+            if (resumed != null) {
+                requireSameData(resumed.trainData(), trainData);
+            }
+            return train(store, resumed, net, model, workerConfig, workers, trainRdd, train.size(), testRdd,
+                    trainData, testData);
+        } finally {
+            trainRdd.unpersist(false);
+            testRdd.unpersist(false);
+        }
+    }
+
+    private List<EpochResult> train(CheckpointStore store, TrainingState resumed, MultiLayerNetwork net,
+                                    ModelState model, WorkerConfig workerConfig, int workers,
+                                    JavaRDD<Example> trainRdd, int trainSize, JavaRDD<Example> testRdd,
+                                    DataSummary trainData, DataSummary testData) {
+        int first = resumed == null ? 1 : resumed.epoch() + 1;
+        StepLr schedule = schedule(resumed, first);
+        List<EpochResult> history = new ArrayList<>(resumed == null ? List.of() : resumed.history());
+        TrainingState.Best best = resumed == null ? null : resumed.best();
+        if (resumed != null) {
+            out.printf(Locale.ROOT, "Resuming from %s/%s: %d epochs done, iteration %d%n",
+                    store.uri(), resumeFrom.name(), resumed.epoch(), resumed.iteration());
+            if (first > spec.epochs()) {
+                out.printf("The checkpoint already has the %d epochs asked for; nothing to train.%n", spec.epochs());
+            }
+        }
         try (ParameterAveraging engine = new ParameterAveraging(sc, workerConfig, workers)) {
-            for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+            for (int epoch = first; epoch <= spec.epochs(); epoch++) {
                 double lr = schedule.lr(epoch);
-                EpochStats stats = engine.trainEpoch(model, trainRdd, train.size(), epoch, lr,
-                        spec.dryRun() ? 1 : 0, progress(train.size()));
+                EpochStats stats = engine.trainEpoch(model, trainRdd, trainSize, epoch, lr,
+                        spec.dryRun() ? 1 : 0, progress(trainSize));
                 EvalStats eval = engine.evaluate(model.params(), testRdd, spec.testBatchSize(),
                         String.format("epoch %d, evaluation", epoch));
                 out.println();
@@ -91,32 +138,101 @@ public final class TrainingJob {
                 out.println();
                 LOG.info(String.format(Locale.ROOT, "epoch %d: %d examples in %.1f s (%.1f examples/s), lr %.6g",
                         epoch, stats.examples(), stats.seconds(), stats.examples() / stats.seconds(), lr));
-                results.add(new EpochResult(epoch, lr, stats, eval));
+                EpochResult result = new EpochResult(epoch, lr, stats, eval, 0);
+                history.add(result);
+                best = better(best, result);
+                if (store != null) {
+                    TrainingState state = new TrainingState(TrainingState.FORMAT, epoch, model.iteration(), workers,
+                            spec, schedule, trainData, testData, List.copyOf(history), best,
+                            Versions.current(sc.version()));
+                    double seconds = checkpoint(store, epoch, net, model, lr, state, stats.seconds());
+                    history.set(history.size() - 1, result.withCheckpointSeconds(seconds));
+                }
             }
-        } finally {
-            trainRdd.unpersist(false);
-            testRdd.unpersist(false);
         }
         if (spec.saveModel() != null) {
-            net.setLearningRate(schedule.lr(spec.epochs()));
+            net.setLearningRate(schedule.lr(Math.max(1, Math.min(spec.epochs(), history.size()))));
             model.applyTo(net);
-            ModelWriter.save(net, spec.saveModel(), hadoop);
+            ModelWriter.save(net, spec.saveModel(), sc.hadoopConfiguration());
             out.println("Saved model to " + spec.saveModel());
         }
-        return results;
+        return history;
     }
 
-    private void ensureData(Configuration hadoop) {
-        if (MnistFiles.present(spec.dataDir(), hadoop)) {
-            return;
+    /** Writes the epoch's checkpoint, applies retention and returns the seconds it took. */
+    private double checkpoint(CheckpointStore store, int epoch, MultiLayerNetwork net, ModelState model, double lr,
+                              TrainingState state, double epochSeconds) {
+        long start = System.nanoTime();
+        net.setLearningRate(lr);
+        model.applyTo(net);
+        CheckpointStore.Stored saved = store.save(epoch, net, state);
+        Set<Integer> keep = state.best() == null ? Set.of() : Set.of(state.best().epoch());
+        List<String> deleted = store.retain(spec.keepLast(), keep);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf(Locale.ROOT, "Checkpoint %s/%s: %.1f MB in %.2f s (%.1f%% of the epoch)%s%n", store.uri(),
+                saved.name(), saved.bytes() / 1e6, seconds, 100 * seconds / epochSeconds,
+                deleted.isEmpty() ? "" : ", removed " + String.join(", ", deleted));
+        return seconds;
+    }
+
+    private TrainingState.Best better(TrainingState.Best best, EpochResult result) {
+        if ("none".equals(spec.keepBest())) {
+            return null;
         }
-        if (!spec.download()) {
-            throw new IllegalArgumentException("--data-dir " + spec.dataDir()
-                    + ": MNIST files not found and --no-download given; run `kindling datasets fetch mnist --dir "
-                    + spec.dataDir() + "`");
+        Metric metric = Metric.named(spec.keepBest());
+        double value = metric.of(result);
+        if (best == null || !best.metric().equals(metric.key()) || metric.better(value, best.value())) {
+            return new TrainingState.Best(metric.key(), result.epoch(), value);
         }
-        out.println("Downloading MNIST into " + spec.dataDir());
-        MnistFetch.into(spec.dataDir(), spec.mirrors(), hadoop, out::println);
+        return best;
+    }
+
+    /** The saved schedule; an --lr given on resume becomes the rate of the first resumed epoch. */
+    private StepLr schedule(TrainingState resumed, int first) {
+        if (resumed == null) {
+            return new StepLr(spec.lr(), 1, spec.gamma());
+        }
+        StepLr saved = resumed.lrScheduler();
+        return spec.lr() == resumed.spec().lr() ? saved : saved.withLrAt(first, spec.lr());
+    }
+
+    private CheckpointStore openCheckpoints(Configuration hadoop) {
+        if (spec.checkpointDir() == null) {
+            return null;
+        }
+        CheckpointStore store = new CheckpointStore(spec.checkpointDir(), hadoop);
+        store.checkWritable();
+        if (resumeFrom == null) {
+            List<CheckpointStore.Stored> existing = store.list(false);
+            if (!existing.isEmpty()) {
+                throw new IllegalArgumentException("--checkpoint-dir " + spec.checkpointDir()
+                        + ": holds checkpoints already (newest " + existing.get(existing.size() - 1).name()
+                        + "); pass --resume to continue from them, or choose another directory");
+            }
+        }
+        return store;
+    }
+
+    private void requireSameModel(MultiLayerNetwork expected, MultiLayerNetwork restored) {
+        Map<String, INDArray> want = expected.paramTable();
+        Map<String, INDArray> have = restored.paramTable();
+        boolean same = want.keySet().equals(have.keySet()) && want.keySet().stream()
+                .allMatch(k -> Arrays.equals(want.get(k).shape(), have.get(k).shape()));
+        if (!same) {
+            throw new IllegalArgumentException("checkpoint " + resumeFrom.dir() + " holds a model with "
+                    + restored.numParams() + " parameters in " + have.size() + " arrays, not the " + spec.model()
+                    + " of this job (" + expected.numParams() + " parameters); refusing to resume");
+        }
+    }
+
+    private void requireSameData(DataSummary trained, DataSummary now) {
+        if (!trained.equals(now)) {
+            throw new IllegalArgumentException(String.format(
+                    "--data-dir %s: its training data (%d examples, fingerprint %s) is not the data checkpoint %s"
+                            + " was trained on (%d examples, fingerprint %s); refusing to resume",
+                    spec.dataDir(), now.count(), now.fingerprint(), resumeFrom.dir(), trained.count(),
+                    trained.fingerprint()));
+        }
     }
 
     /** Prints the seed's train line whenever the epoch's minibatch count passes a multiple of the interval. */

@@ -41,6 +41,42 @@ class KindlingCliIT {
     }
 
     @Test
+    void checkpointsAreListedEvaluatedAndExportedBothWays() throws Exception {
+        Path data = dataset();
+        Path checkpoints = tmp.resolve("checkpoints");
+        Launcher.Result train = Launcher.run(Map.of(), "train", "--data-dir", Launcher.path(data), "--epochs", "2",
+                "--workers", "2", "--checkpoint-dir", Launcher.path(checkpoints));
+        assertEquals(0, train.exitCode(), train.stderr());
+        String lastTestLine = train.stdout().lines().filter(l -> l.startsWith("Test set:")).reduce((a, b) -> b).orElseThrow();
+
+        Launcher.Result list = Launcher.run(Map.of(), "checkpoints", "list", Launcher.path(checkpoints));
+        assertEquals(0, list.exitCode(), list.stderr());
+        List<String> rows = list.stdout().lines().toList();
+        assertEquals(3, rows.size(), list.stdout());
+        assertTrue(rows.get(1).startsWith("epoch-0001   yes "), rows.get(1));
+        assertTrue(rows.get(2).startsWith("epoch-0002   yes "), rows.get(2));
+
+        Launcher.Result evaluate = Launcher.run(Map.of(), "evaluate", "--checkpoint", Launcher.path(checkpoints));
+        assertEquals(0, evaluate.exitCode(), evaluate.stderr());
+        assertTrue(evaluate.stdout().contains(lastTestLine), evaluate.stdout() + " lacks " + lastTestLine);
+
+        Path model = tmp.resolve("export/model.zip");
+        Path params = tmp.resolve("export/params.npz");
+        assertEquals(0, Launcher.run(Map.of(), "checkpoints", "export", Launcher.path(checkpoints.resolve("epoch-0002")),
+                "--output", Launcher.path(model)).exitCode());
+        assertEquals(0, Launcher.run(Map.of(), "checkpoints", "export", Launcher.path(checkpoints),
+                "--output", Launcher.path(params), "--params-only").exitCode());
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(model.toFile())) {
+            assertTrue(zip.getEntry("configuration.json") != null && zip.getEntry("coefficients.bin") != null);
+            assertTrue(zip.getEntry("updaterState.bin") == null, "the exported model carries no optimiser state");
+        }
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(params.toFile())) {
+            assertEquals(java.util.Set.of("0_W.npy", "0_b.npy", "1_W.npy", "1_b.npy", "4_W.npy", "4_b.npy", "6_W.npy",
+                    "6_b.npy"), zip.stream().map(java.util.zip.ZipEntry::getName).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    @Test
     void wrongMagicIsOneLineAndExitCode1() throws Exception {
         Path data = dataset();
         IdxFiles.write(data.resolve("t10k-images-idx3-ubyte"), IdxFiles.bytes(0x0802, new int[] {200, 28, 28},

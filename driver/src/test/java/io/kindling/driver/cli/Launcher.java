@@ -46,6 +46,16 @@ final class Launcher {
         }
     }
 
+    /** Starts the launcher with stdout readable from the returned process and stderr discarded. */
+    static Process start(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(root().resolve("deploy/bin/kindling").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("KINDLING_DRIVER_MEMORY", "2g");
+        return builder.start();
+    }
+
     /** The lines of stderr that are ours, not log lines (which start with a time stamp). */
     static List<String> errorLines(Result result) {
         return result.stderr().lines().filter(l -> l.startsWith("kindling")).toList();

@@ -102,7 +102,7 @@ class TrainingJobTest {
     }
 
     private static JobSpec spec(String dataDir, int epochs, int limitTrain, int limitTest, int workers, String saveModel) {
-        return new JobSpec("mnist-cnn", "mnist", dataDir, List.of(), false, epochs, 64, 1000, "adadelta", 1.0, 0.7,
-                1, 10, false, saveModel, limitTrain, limitTest, workers, 5);
+        return JobSpec.builder().dataDir(dataDir).download(false).epochs(epochs).saveModel(saveModel)
+                .limitTrain(limitTrain).limitTest(limitTest).workers(workers).build();
     }
 }

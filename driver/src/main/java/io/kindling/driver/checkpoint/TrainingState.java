@@ -1,0 +1,29 @@
+package io.kindling.driver.checkpoint;
+
+import io.kindling.datasets.DataSummary;
+import io.kindling.driver.train.EpochResult;
+import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.train.StepLr;
+import java.util.List;
+
+/**
+ * Everything a checkpoint holds besides the model: where training stands, how it got there and
+ * what it ran on. The random state needs no saving: the shuffle and dropout seeds are functions of
+ * (seed, epoch, round, worker), so a resumed job draws exactly what the uninterrupted one would.
+ *
+ * @param epoch       the last completed epoch; a resumed job starts at epoch + 1
+ * @param iteration   optimiser steps so far (also in the model's configuration)
+ * @param workers     the number of workers actually used (a resumed job keeps it unless told otherwise)
+ * @param lrScheduler the learning-rate schedule; its lr for epoch + 1 is the next learning rate
+ * @param history     every completed epoch's metrics, oldest first
+ * @param best        the best epoch so far by the job's --keep-best metric, or null
+ */
+public record TrainingState(int format, int epoch, int iteration, int workers, JobSpec spec, StepLr lrScheduler,
+                            DataSummary trainData, DataSummary testData, List<EpochResult> history, Best best,
+                            Versions versions) {
+    public static final int FORMAT = 1;
+
+    /** The best epoch by a metric. */
+    public record Best(String metric, int epoch, double value) {
+    }
+}

@@ -1,0 +1,76 @@
+package io.kindling.driver.cli;
+
+import io.kindling.datasets.Example;
+import io.kindling.datasets.ExampleRdd;
+import io.kindling.datasets.Normalization;
+import io.kindling.datasets.mnist.MnistSource;
+import io.kindling.driver.checkpoint.Checkpoints;
+import io.kindling.driver.checkpoint.TrainingState;
+import io.kindling.driver.train.MnistData;
+import io.kindling.driver.train.ParameterAveraging;
+import io.kindling.driver.train.ProgressLog;
+import io.kindling.driver.train.ThreadBudget;
+import io.kindling.worker.EvalStats;
+import io.kindling.worker.WorkerConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kindling evaluate --checkpoint URI}: the test-set loss and accuracy of a checkpoint, on Spark. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Evaluate a checkpoint on the test set, distributed over Spark.")
+public final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, paramLabel = "URI",
+            description = "A checkpoint (…/epoch-NNNN) or a checkpoint directory (its newest valid checkpoint).")
+    String checkpoint;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master URL (default: spark-submit's, else local[*]).")
+    String master;
+
+    @Option(names = "--data-dir", paramLabel = "URI", description = "Dataset directory (default: the one the checkpoint trained on).")
+    String dataDir;
+
+    @Option(names = "--mirror", paramLabel = "URI", description = "Extra mirror if the dataset must be fetched. Repeatable.")
+    List<String> mirrors = new ArrayList<>();
+
+    @Option(names = "--limit-test", paramLabel = "N", description = "Evaluate on the first N examples only (default: all).")
+    int limitTest;
+
+    @Option(names = "--test-batch-size", paramLabel = "N", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int testBatchSize = 1000;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Partitions (default: Spark's default parallelism).")
+    int workers;
+
+    @Override
+    public Integer call() {
+        try (JavaSparkContext sc = SparkContexts.create(master, "kindling evaluate")) {
+            Checkpoints.Resolved resolved = Checkpoints.resolve(checkpoint, sc.hadoopConfiguration(), System.out::println);
+            TrainingState state = resolved.store().readState(resolved.checkpoint());
+            MultiLayerNetwork net = resolved.store().readModel(resolved.checkpoint(), false);
+            String dir = dataDir != null ? dataDir : state.spec().dataDir();
+            MnistData.ensure(dir, true, mirrors, sc.hadoopConfiguration(), System.out);
+            MnistSource test = MnistSource.open(dir, MnistSource.Split.TEST, limitTest, sc.hadoopConfiguration());
+            int partitions = workers > 0 ? workers : sc.defaultParallelism();
+            WorkerConfig config = new WorkerConfig(net.getLayerWiseConfigurations().toJson(), state.spec().batchSize(),
+                    1, test.numClasses(), Normalization.MNIST, state.spec().seed(),
+                    ThreadBudget.perTask(sc, partitions), false);
+            JavaRDD<Example> testRdd = ExampleRdd.load(sc, test, partitions);
+            EvalStats stats;
+            try (ParameterAveraging engine = new ParameterAveraging(sc, config, partitions)) {
+                stats = engine.evaluate(net.params().toFloatVector(), testRdd, testBatchSize, "evaluation");
+            }
+            System.out.printf("Checkpoint %s (%s, epoch %d, %d iterations) on %s%n", resolved.checkpoint().dir(),
+                    state.spec().model(), state.epoch(), state.iteration(), dir);
+            System.out.println();
+            System.out.println(ProgressLog.testLine(stats));
+            System.out.println();
+        }
+        return 0;
+    }
+}

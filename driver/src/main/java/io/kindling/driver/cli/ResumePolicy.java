@@ -1,0 +1,75 @@
+package io.kindling.driver.cli;
+
+import io.kindling.driver.checkpoint.TrainingState;
+import io.kindling.driver.train.JobSpec;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The spec of a resumed job: the checkpoint's, with the options that may change (how long to train,
+ * the learning rate, logging, where data and outputs live, evaluation, worker count) taken from the
+ * command line only when given explicitly. Any other option given explicitly must equal the
+ * checkpoint's value: a resumed job continues the same training, it does not start another.
+ */
+final class ResumePolicy {
+    private ResumePolicy() {
+    }
+
+    private record Changeable(String option, BiConsumer<JobSpec.Builder, JobSpec> apply) {
+    }
+
+    private record Fixed(String option, Function<JobSpec, Object> value) {
+    }
+
+    private static final Set<Changeable> CHANGEABLE = Set.of(
+            new Changeable("--epochs", (b, g) -> b.epochs(g.epochs())),
+            new Changeable("--lr", (b, g) -> b.lr(g.lr())),
+            new Changeable("--log-interval", (b, g) -> b.logInterval(g.logInterval())),
+            new Changeable("--test-batch-size", (b, g) -> b.testBatchSize(g.testBatchSize())),
+            new Changeable("--limit-test", (b, g) -> b.limitTest(g.limitTest())),
+            new Changeable("--dry-run", (b, g) -> b.dryRun(g.dryRun())),
+            new Changeable("--save-model", (b, g) -> b.saveModel(g.saveModel())),
+            new Changeable("--keep-last", (b, g) -> b.keepLast(g.keepLast())),
+            new Changeable("--keep-best", (b, g) -> b.keepBest(g.keepBest())),
+            new Changeable("--data-dir", (b, g) -> b.dataDir(g.dataDir())),
+            new Changeable("--mirror", (b, g) -> b.mirrors(g.mirrors())),
+            new Changeable("--download", (b, g) -> b.download(g.download())),
+            new Changeable("--workers", (b, g) -> b.workers(g.workers())));
+
+    private static final Set<Fixed> FIXED = Set.of(
+            new Fixed("--model", JobSpec::model),
+            new Fixed("--dataset", JobSpec::dataset),
+            new Fixed("--batch-size", JobSpec::batchSize),
+            new Fixed("--optimizer", JobSpec::optimizer),
+            new Fixed("--gamma", JobSpec::gamma),
+            new Fixed("--seed", JobSpec::seed),
+            new Fixed("--limit-train", JobSpec::limitTrain),
+            new Fixed("--averaging-frequency", JobSpec::averagingFrequency));
+
+    /**
+     * @param given    the spec the command line describes (defaults for options not given)
+     * @param explicit the long names of the options given on the command line
+     */
+    static JobSpec merge(TrainingState state, JobSpec given, Set<String> explicit) {
+        JobSpec saved = state.spec();
+        for (Fixed fixed : FIXED) {
+            Object now = fixed.value().apply(given);
+            Object then = fixed.value().apply(saved);
+            if (explicit.contains(fixed.option()) && !Objects.equals(now, then)) {
+                throw new IllegalArgumentException(fixed.option() + " " + now + ": the checkpoint was trained with "
+                        + then + ", and it cannot change when resuming");
+            }
+        }
+        JobSpec.Builder merged = saved.toBuilder()
+                .workers(state.workers())
+                .checkpointDir(given.checkpointDir());
+        for (Changeable option : CHANGEABLE) {
+            if (explicit.contains(option.option())) {
+                option.apply().accept(merged, given);
+            }
+        }
+        return merged.build();
+    }
+}

@@ -1,0 +1,172 @@
+package io.kindling.driver.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.datasets.DataSummary;
+import io.kindling.datasets.testing.MiniHdfs;
+import io.kindling.driver.train.EpochResult;
+import io.kindling.driver.train.EpochStats;
+import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.train.StepLr;
+import io.kindling.worker.EvalStats;
+import io.kindling.worker.TinyNets;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.PrivilegedExceptionAction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.learning.config.Adam;
+
+/** The checkpoint directory on a real HDFS: atomic saves, verification, fallback, retention, errors. */
+class CheckpointStoreTest {
+    private final Configuration conf = new Configuration();
+    private String uri;
+    private FileSystem fs;
+    private MultiLayerNetwork net;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        uri = MiniHdfs.uri() + "/checkpoints-" + UUID.randomUUID();
+        fs = new Path(uri).getFileSystem(conf);
+        net = new MultiLayerNetwork(TinyNets.mlp(new Adam(0.01)));
+        net.init();
+    }
+
+    @Test
+    void savedCheckpointsVerifyAndRoundTrip() {
+        CheckpointStore store = new CheckpointStore(uri, conf);
+        store.checkWritable();
+        store.save(1, net, state(1));
+        store.save(2, net, state(2));
+
+        List<CheckpointStore.Stored> all = store.list(true);
+        assertEquals(List.of(1, 2), all.stream().map(CheckpointStore.Stored::epoch).toList());
+        assertTrue(all.stream().allMatch(CheckpointStore.Stored::valid));
+        assertEquals(state(2), store.readState(all.get(1)));
+        MultiLayerNetwork restored = store.readModel(all.get(1), true);
+        assertArrayEquals(net.params().toFloatVector(), restored.params().toFloatVector());
+        assertArrayEquals(net.getUpdater().getStateViewArray().toFloatVector(),
+                restored.getUpdater().getStateViewArray().toFloatVector());
+    }
+
+    @Test
+    void aTruncatedModelIsReportedAndTheOlderCheckpointUsed() throws IOException {
+        CheckpointStore store = new CheckpointStore(uri, conf);
+        store.save(1, net, state(1));
+        store.save(2, net, state(2));
+        Path model = new Path(uri + "/epoch-0002/" + CheckpointStore.MODEL);
+        long size = fs.getFileStatus(model).getLen();
+        byte[] head = new byte[(int) size / 2];
+        try (var in = fs.open(model)) {
+            in.readFully(head);
+        }
+        try (OutputStream out = fs.create(model, true)) {
+            out.write(head);
+        }
+
+        List<String> reports = new ArrayList<>();
+        CheckpointStore.Stored newest = store.newestValid(reports::add).orElseThrow();
+
+        assertEquals(1, newest.epoch());
+        assertEquals(List.of("Checkpoint epoch-0002 is not valid (model.zip has " + size / 2 + " bytes, expected "
+                + size + "); using an older one"), reports);
+    }
+
+    @Test
+    void aLeftoverTemporaryDirectoryIsIgnoredThenCleanedUp() throws IOException {
+        CheckpointStore store = new CheckpointStore(uri, conf);
+        store.save(1, net, state(1));
+        Path leftover = new Path(uri + "/.epoch-0002.tmp-" + UUID.randomUUID());
+        try (FSDataOutputStream out = fs.create(new Path(leftover, CheckpointStore.MODEL))) {
+            out.write(new byte[1000]);
+        }
+
+        assertEquals(1, store.newestValid(m -> { }).orElseThrow().epoch());
+        assertEquals(List.of(1), store.list(true).stream().map(CheckpointStore.Stored::epoch).toList());
+
+        store.save(2, net, state(2));
+        store.retain(3, Set.of());
+        assertFalse(fs.exists(leftover));
+    }
+
+    @Test
+    void aCheckpointWithoutItsManifestDoesNotCount() throws IOException {
+        CheckpointStore store = new CheckpointStore(uri, conf);
+        store.save(1, net, state(1));
+        store.save(2, net, state(2));
+        fs.delete(new Path(uri + "/epoch-0002/" + Manifest.NAME), false);
+        assertEquals(1, store.newestValid(m -> { }).orElseThrow().epoch());
+    }
+
+    @Test
+    void retentionKeepsTheNewestAndTheBest() {
+        CheckpointStore store = new CheckpointStore(uri, conf);
+        for (int epoch = 1; epoch <= 5; epoch++) {
+            store.save(epoch, net, state(epoch));
+        }
+        List<String> deleted = store.retain(2, Set.of(2));
+        assertEquals(List.of("epoch-0003", "epoch-0001"), deleted);
+        assertEquals(List.of(2, 4, 5), store.list(true).stream().map(CheckpointStore.Stored::epoch).toList());
+    }
+
+    @Test
+    void aUriWithoutAFileSystemIsOneClearError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CheckpointStore("nosuchfs://host/ckpt", conf));
+        assertEquals("--checkpoint-dir nosuchfs://host/ckpt: No FileSystem for scheme \"nosuchfs\"", e.getMessage());
+    }
+
+    @Test
+    void anUnwritableDirectoryFailsBeforeTrainingAndNothingIsWritten() throws Exception {
+        fs.mkdirs(new Path(uri));
+        fs.setPermission(new Path(uri), new FsPermission((short) 0555));
+        UserGroupInformation alice = UserGroupInformation.createRemoteUser("alice");
+
+        IllegalArgumentException e = alice.doAs((PrivilegedExceptionAction<IllegalArgumentException>) () ->
+                assertThrows(IllegalArgumentException.class, () -> new CheckpointStore(uri, conf).checkWritable()));
+
+        assertTrue(e.getMessage().startsWith("--checkpoint-dir " + uri + ": cannot write there: Permission denied:"
+                + " user=alice, access=WRITE"), e.getMessage());
+        assertEquals(0, fs.listStatus(new Path(uri)).length);
+    }
+
+    @Test
+    void savingReplacesAnInvalidCheckpointOfTheSameEpoch() throws IOException {
+        CheckpointStore store = new CheckpointStore(uri, conf);
+        fs.mkdirs(new Path(uri + "/epoch-0001"));
+        try (OutputStream out = fs.create(new Path(uri + "/epoch-0001/" + CheckpointStore.MODEL))) {
+            out.write(1);
+        }
+        assertFalse(store.list(true).get(0).valid());
+        store.save(1, net, state(1));
+        assertNull(store.list(true).get(0).problem());
+    }
+
+    private static TrainingState state(int epoch) {
+        List<EpochResult> history = new ArrayList<>();
+        for (int e = 1; e <= epoch; e++) {
+            history.add(new EpochResult(e, Math.pow(0.7, e - 1), new EpochStats(640, 10, 1, 1.0 / e, 5.0, 4.8),
+                    new EvalStats(100.0 / e, 50 + e, 100), 0.5));
+        }
+        JobSpec spec = JobSpec.builder().dataDir("/data").epochs(5).checkpointDir("/ckpt").build();
+        return new TrainingState(TrainingState.FORMAT, epoch, 10 * epoch, 2, spec, new StepLr(1.0, 1, 0.7),
+                new DataSummary(640, "00ff"), new DataSummary(100, "ff00"), history,
+                new TrainingState.Best("test_accuracy", epoch, 0.5 + epoch / 100.0), new Versions("k", "d", "s", "j"));
+    }
+}

@@ -1,0 +1,51 @@
+package io.kindling.driver.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.kindling.datasets.DataSummary;
+import io.kindling.driver.checkpoint.TrainingState;
+import io.kindling.driver.checkpoint.Versions;
+import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.train.StepLr;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ResumePolicyTest {
+    private final JobSpec saved = JobSpec.builder().dataDir("/old").epochs(5).batchSize(32).lr(0.5)
+            .logInterval(20).seed(7).checkpointDir("/ckpt").build();
+    private final TrainingState state = new TrainingState(TrainingState.FORMAT, 2, 100, 4, saved,
+            new StepLr(0.5, 1, 0.7), new DataSummary(10, "a"), new DataSummary(5, "b"), List.of(), null,
+            new Versions("k", "d", "s", "j"));
+
+    @Test
+    void optionsNotGivenAreTheCheckpointsAndChangeableOnesApplyWhenGiven() {
+        JobSpec given = JobSpec.builder().dataDir("/new").epochs(8).checkpointDir("/ckpt").build();
+        JobSpec merged = ResumePolicy.merge(state, given, Set.of("--epochs", "--data-dir", "--checkpoint-dir"));
+        assertEquals(8, merged.epochs());
+        assertEquals("/new", merged.dataDir());
+        assertEquals(0.5, merged.lr(), "the default --lr does not replace the checkpoint's");
+        assertEquals(20, merged.logInterval());
+        assertEquals(32, merged.batchSize());
+        assertEquals(7, merged.seed());
+        assertEquals(4, merged.workers(), "the worker count the checkpoint actually used");
+    }
+
+    @Test
+    void anExplicitLearningRateIsTaken() {
+        JobSpec given = JobSpec.builder().lr(0.1).checkpointDir("/ckpt").build();
+        assertEquals(0.1, ResumePolicy.merge(state, given, Set.of("--lr")).lr());
+    }
+
+    @Test
+    void anOptionThatDefinesTheTrainingCannotChange() {
+        JobSpec given = JobSpec.builder().batchSize(64).checkpointDir("/ckpt").build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ResumePolicy.merge(state, given, Set.of("--batch-size")));
+        assertEquals("--batch-size 64: the checkpoint was trained with 32, and it cannot change when resuming",
+                e.getMessage());
+        JobSpec same = JobSpec.builder().batchSize(32).checkpointDir("/ckpt").build();
+        assertEquals(32, ResumePolicy.merge(state, same, Set.of("--batch-size")).batchSize());
+    }
+}
