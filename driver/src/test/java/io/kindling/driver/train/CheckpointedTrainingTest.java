@@ -9,10 +9,8 @@ import io.kindling.datasets.testing.MiniHdfs;
 import io.kindling.datasets.testing.SyntheticMnist;
 import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.checkpoint.TrainingState;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +27,7 @@ class CheckpointedTrainingTest {
     @TempDir
     static Path data;
 
-    private final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    private final PrintStream out = System.out;
 
     @BeforeAll
     static void writeData() {
