@@ -9,19 +9,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Evaluates the broadcast parameters on one partition of the test set, in inference mode (dropout
- * off): the summed negative log-likelihood of the true class, as PyTorch's
- * {@code nll_loss(reduction='sum')} on log-softmax output, and the number of correct predictions.
+ * off, batch-norm on its running statistics): the summed loss of the network's output layer (see
+ * {@link EvalLoss}; PyTorch's {@code reduction='sum'}) and the number of correct predictions.
  */
 public final class LocalEvaluation {
-    /** DL4J clips probabilities the same way in its NLL loss, so test and train losses agree. */
-    private static final double MIN_PROBABILITY = 1e-10;
-
     private LocalEvaluation() {
     }
 
     public static EvalStats run(WorkerConfig config, float[] params, Iterator<Example> examples, int batchSize) {
         Backend.useThreads(config.threadsPerTask());
-        NetworkPool.PooledNetwork pooled = NetworkPool.borrow(config.modelJson());
+        NetworkPool.PooledNetwork pooled = NetworkPool.borrow(config.modelJson(), config.clipGradNorm());
         try {
             MultiLayerNetwork net = pooled.net();
             FlatModel.setParams(net, params);
@@ -42,6 +39,7 @@ public final class LocalEvaluation {
     }
 
     private static EvalStats evaluate(MultiLayerNetwork net, MinibatchAssembler assembler, Example[] batch) {
+        EvalLoss lossOf = EvalLoss.of(net);
         INDArray features = assembler.assemble(batch, 0, batch.length).getFeatures();
         float[][] probabilities = net.output(features, false).toFloatMatrix();
         double loss = 0;
@@ -49,7 +47,7 @@ public final class LocalEvaluation {
         for (int r = 0; r < batch.length; r++) {
             float[] p = probabilities[r];
             int label = batch[r].label();
-            loss -= Math.log(Math.max(p[label], MIN_PROBABILITY));
+            loss += lossOf.of(p, label);
             int predicted = 0;
             for (int c = 1; c < p.length; c++) {
                 if (p[c] > p[predicted]) {

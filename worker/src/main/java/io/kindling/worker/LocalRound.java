@@ -28,7 +28,7 @@ public final class LocalRound {
             return RoundResult.empty();
         }
         Backend.useThreads(config.threadsPerTask());
-        NetworkPool.PooledNetwork pooled = NetworkPool.borrow(config.modelJson());
+        NetworkPool.PooledNetwork pooled = NetworkPool.borrow(config.modelJson(), config.clipGradNorm());
         try {
             MultiLayerNetwork net = pooled.net();
             pooled.learningRate(state.learningRate());

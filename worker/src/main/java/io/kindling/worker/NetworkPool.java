@@ -1,5 +1,7 @@
 package io.kindling.worker;
 
+import io.kindling.worker.optim.GlobalNormClipping;
+import io.kindling.worker.optim.LearningRates;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -21,12 +23,12 @@ public final class NetworkPool {
 
     /** A network of this JVM and the learning rate its updater is currently configured with. */
     public static final class PooledNetwork {
-        final String json;
+        final String key;
         final MultiLayerNetwork net;
         double learningRate = Double.NaN;
 
-        PooledNetwork(String json, MultiLayerNetwork net) {
-            this.json = json;
+        PooledNetwork(String key, MultiLayerNetwork net) {
+            this.key = key;
             this.net = net;
         }
 
@@ -34,28 +36,33 @@ public final class NetworkPool {
             return net;
         }
 
-        /** Sets the learning rate of every layer, only when it changed (DL4J rebuilds the updater). */
+        /** Sets the learning rate of every layer, only when it changed. */
         public void learningRate(double lr) {
             if (Double.compare(lr, learningRate) != 0) {
-                net.setLearningRate(lr);
+                LearningRates.set(net, lr);
                 learningRate = lr;
             }
         }
     }
 
-    public static PooledNetwork borrow(String modelJson) {
-        PooledNetwork pooled = IDLE.computeIfAbsent(modelJson, k -> new ConcurrentLinkedDeque<>()).pollFirst();
+    /** A network of this configuration; {@code clipGradNorm} > 0 makes it clip its gradients' global norm. */
+    public static PooledNetwork borrow(String modelJson, double clipGradNorm) {
+        String key = clipGradNorm > 0 ? modelJson + "\nclip=" + clipGradNorm : modelJson;
+        PooledNetwork pooled = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).pollFirst();
         if (pooled != null) {
             return pooled;
         }
         MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(modelJson));
         net.init();
+        if (clipGradNorm > 0) {
+            GlobalNormClipping.install(net, clipGradNorm);
+        }
         BUILT.incrementAndGet();
-        return new PooledNetwork(modelJson, net);
+        return new PooledNetwork(key, net);
     }
 
     public static void giveBack(PooledNetwork pooled) {
-        IDLE.computeIfAbsent(pooled.json, k -> new ConcurrentLinkedDeque<>()).addFirst(pooled);
+        IDLE.computeIfAbsent(pooled.key, k -> new ConcurrentLinkedDeque<>()).addFirst(pooled);
     }
 
     /** How many networks this JVM has built so far. */

@@ -14,8 +14,9 @@ import java.io.Serializable;
  * @param seed               base seed of the job; dropout RNGs are derived from it per task
  * @param threadsPerTask     native threads each task may use
  * @param traceExamples      report the index of every trained example (for coverage checks)
+ * @param clipGradNorm       clip the global gradient norm to this, as PyTorch's clip_grad_norm_; 0 for none
  */
 public record WorkerConfig(String modelJson, int batchSize, int averagingFrequency, int numClasses,
                            Normalization normalization, long seed, int threadsPerTask,
-                           boolean traceExamples) implements Serializable {
+                           boolean traceExamples, double clipGradNorm) implements Serializable {
 }

@@ -13,7 +13,7 @@ import org.nd4j.linalg.learning.config.Adam;
 
 class LocalRoundTest {
     private final MultiLayerConfiguration conf = TinyNets.mlp(new Adam(0.01));
-    private final WorkerConfig config = new WorkerConfig(conf.toJson(), 64, 5, 10, Normalization.MNIST, 1, 1, true);
+    private final WorkerConfig config = new WorkerConfig(conf.toJson(), 64, 5, 10, Normalization.MNIST, 1, 1, true, 0);
 
     @Test
     void aRoundFitsTheNextKMinibatchesIncludingTheLastPartialOneLikePlainFit() {

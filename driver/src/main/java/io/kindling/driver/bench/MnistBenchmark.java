@@ -4,9 +4,9 @@ import io.kindling.datasets.Example;
 import io.kindling.datasets.Normalization;
 import io.kindling.datasets.Shard;
 import io.kindling.datasets.mnist.MnistSource;
-import io.kindling.driver.model.ModelZoo;
-import io.kindling.driver.model.Optimizers;
+import io.kindling.driver.model.ModelFactory;
 import io.kindling.driver.model.PyTorchInit;
+import io.kindling.driver.model.Shape;
 import io.kindling.driver.train.EpochResult;
 import io.kindling.driver.train.JobSpec;
 import io.kindling.driver.train.TrainingJob;
@@ -48,9 +48,9 @@ public final class MnistBenchmark {
         MnistSource test = MnistSource.open(spec.dataDir(), MnistSource.Split.TEST, spec.limitTest(), hadoop);
         List<Row> rows = new ArrayList<>();
 
-        MultiLayerConfiguration conf = ModelZoo.configuration(spec.model(),
-                Optimizers.create(spec.optimizer(), spec.lr()), spec.seed());
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        MultiLayerConfiguration conf = ModelFactory.build(spec, Shape.image(1, MnistSource.ROWS, MnistSource.COLS),
+                MnistSource.CLASSES, hadoop).configuration();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
         net.init();
         PyTorchInit.initBiases(net);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -58,7 +58,7 @@ public final class MnistBenchmark {
                 train.size(), spec.batchSize(), cores);
         double seconds = PlainFit.epoch(net, readAll(train, hadoop), spec.batchSize(), spec.seed(), cores);
         WorkerConfig evalConfig = new WorkerConfig(conf.toJson(), spec.batchSize(), 1, 10, Normalization.MNIST,
-                spec.seed(), cores, false);
+                spec.seed(), cores, false, 0);
         EvalStats plainTest = LocalEvaluation.run(evalConfig, net.params().toFloatVector(),
                 List.of(readAll(test, hadoop)).iterator(), spec.testBatchSize());
         rows.add(new Row("(a) plain DL4J `fit`, 1 JVM, " + cores + " threads", train.size(), seconds, plainTest));

@@ -3,7 +3,7 @@ package io.kindling.driver.checkpoint;
 import io.kindling.datasets.DataSummary;
 import io.kindling.driver.train.EpochResult;
 import io.kindling.driver.train.JobSpec;
-import io.kindling.driver.train.StepLr;
+import io.kindling.driver.schedule.LrSchedule;
 import java.util.List;
 
 /**
@@ -14,11 +14,11 @@ import java.util.List;
  * @param epoch       the last completed epoch; a resumed job starts at epoch + 1
  * @param iteration   optimiser steps so far (also in the model's configuration)
  * @param workers     the number of workers actually used (a resumed job keeps it unless told otherwise)
- * @param lrScheduler the learning-rate schedule; its lr for epoch + 1 is the next learning rate
+ * @param lrScheduler the learning-rate schedule after stepping on this epoch: its lr(epoch + 1) is next
  * @param history     every completed epoch's metrics, oldest first
  * @param best        the best epoch so far by the job's --keep-best metric, or null
  */
-public record TrainingState(int format, int epoch, int iteration, int workers, JobSpec spec, StepLr lrScheduler,
+public record TrainingState(int format, int epoch, int iteration, int workers, JobSpec spec, LrSchedule lrScheduler,
                             DataSummary trainData, DataSummary testData, List<EpochResult> history, Best best,
                             Versions versions) {
     public static final int FORMAT = 1;

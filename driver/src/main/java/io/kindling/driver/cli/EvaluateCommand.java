@@ -59,7 +59,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             int partitions = workers > 0 ? workers : sc.defaultParallelism();
             WorkerConfig config = new WorkerConfig(net.getLayerWiseConfigurations().toJson(), state.spec().batchSize(),
                     1, test.numClasses(), Normalization.MNIST, state.spec().seed(),
-                    ThreadBudget.perTask(sc, partitions), false);
+                    ThreadBudget.perTask(sc, partitions), false, 0);
             JavaRDD<Example> testRdd = ExampleRdd.load(sc, test, partitions);
             EvalStats stats;
             try (ParameterAveraging engine = new ParameterAveraging(sc, config, partitions)) {

@@ -10,8 +10,9 @@ import java.util.function.Function;
 /**
  * The spec of a resumed job: the checkpoint's, with the options that may change (how long to train,
  * the learning rate, logging, where data and outputs live, evaluation, worker count) taken from the
- * command line only when given explicitly. Any other option given explicitly must equal the
- * checkpoint's value: a resumed job continues the same training, it does not start another.
+ * command line only when given explicitly. Any other option given explicitly (the model, the loss,
+ * the optimiser and scheduler and their arguments, ...) must equal the checkpoint's value: a resumed
+ * job continues the same training, it does not start another.
  */
 final class ResumePolicy {
     private ResumePolicy() {
@@ -25,7 +26,7 @@ final class ResumePolicy {
 
     private static final Set<Changeable> CHANGEABLE = Set.of(
             new Changeable("--epochs", (b, g) -> b.epochs(g.epochs())),
-            new Changeable("--lr", (b, g) -> b.lr(g.lr())),
+            new Changeable("--lr", (b, g) -> b.lr(g.optimizer().lr())),
             new Changeable("--log-interval", (b, g) -> b.logInterval(g.logInterval())),
             new Changeable("--test-batch-size", (b, g) -> b.testBatchSize(g.testBatchSize())),
             new Changeable("--limit-test", (b, g) -> b.limitTest(g.limitTest())),
@@ -40,10 +41,31 @@ final class ResumePolicy {
 
     private static final Set<Fixed> FIXED = Set.of(
             new Fixed("--model", JobSpec::model),
+            new Fixed("--model-file", JobSpec::modelFile),
+            new Fixed("--hidden", JobSpec::hidden),
+            new Fixed("--loss", JobSpec::loss),
             new Fixed("--dataset", JobSpec::dataset),
             new Fixed("--batch-size", JobSpec::batchSize),
-            new Fixed("--optimizer", JobSpec::optimizer),
-            new Fixed("--gamma", JobSpec::gamma),
+            new Fixed("--optimizer", s -> s.optimizer().name()),
+            new Fixed("--momentum", s -> s.optimizer().momentum()),
+            new Fixed("--nesterov", s -> s.optimizer().nesterov()),
+            new Fixed("--weight-decay", s -> s.optimizer().weightDecay()),
+            new Fixed("--clip-grad-norm", s -> s.optimizer().clipGradNorm()),
+            new Fixed("--scheduler", s -> s.scheduler().name()),
+            new Fixed("--gamma", s -> s.scheduler().gamma()),
+            new Fixed("--step-size", s -> s.scheduler().stepSize()),
+            new Fixed("--milestones", s -> s.scheduler().milestones()),
+            new Fixed("--t-max", s -> s.scheduler().tMax()),
+            new Fixed("--eta-min", s -> s.scheduler().etaMin()),
+            new Fixed("--plateau-metric", s -> s.scheduler().metric()),
+            new Fixed("--plateau-mode", s -> s.scheduler().mode()),
+            new Fixed("--factor", s -> s.scheduler().factor()),
+            new Fixed("--patience", s -> s.scheduler().patience()),
+            new Fixed("--threshold", s -> s.scheduler().threshold()),
+            new Fixed("--threshold-mode", s -> s.scheduler().thresholdMode()),
+            new Fixed("--cooldown", s -> s.scheduler().cooldown()),
+            new Fixed("--min-lr", s -> s.scheduler().minLr()),
+            new Fixed("--lr-lambda", s -> s.scheduler().lambda()),
             new Fixed("--seed", JobSpec::seed),
             new Fixed("--limit-train", JobSpec::limitTrain),
             new Fixed("--averaging-frequency", JobSpec::averagingFrequency));

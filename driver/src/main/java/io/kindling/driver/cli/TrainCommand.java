@@ -3,6 +3,7 @@ package io.kindling.driver.cli;
 import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.model.ModelZoo;
 import io.kindling.driver.model.Optimizers;
+import io.kindling.driver.schedule.SchedulerSpec;
 import io.kindling.driver.train.JobSpec;
 import io.kindling.driver.train.TrainingJob;
 import java.util.ArrayList;
@@ -17,11 +18,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code kindling train}: the options of the pytorch/examples MNIST script, plus Spark's. */
+/** {@code kindling train}: the options of the pytorch/examples MNIST script, plus Spark's and torch.optim's. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a model with parameter averaging on Spark, evaluating after every epoch.")
 public final class TrainCommand implements Callable<Integer> {
     private static final JobSpec DEFAULTS = JobSpec.builder().dataDir(DataDirs.defaultFor("mnist")).build();
+    private static final SchedulerSpec SCHEDULER = DEFAULTS.scheduler();
 
     @Spec
     CommandLine.Model.CommandSpec commandSpec;
@@ -33,6 +35,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
             completionCandidates = Models.class)
     String model = DEFAULTS.model();
+
+    @Option(names = "--model-file", paramLabel = "URI",
+            description = "A model spec in YAML or JSON, or a DL4J configuration JSON, instead of --model.")
+    String modelFile;
+
+    @Option(names = "--hidden", split = ",", paramLabel = "N,N",
+            description = "Hidden layer widths of the mlp model (default: 256,128).")
+    List<Integer> hidden = new ArrayList<>(DEFAULTS.hidden());
+
+    @Option(names = "--loss", description = "Loss: nll (on log_softmax), cross_entropy or mse (default: the model's).")
+    String loss;
 
     @Option(names = "--dataset", description = "Dataset: mnist (default: ${DEFAULT-VALUE}).")
     String dataset = DEFAULTS.dataset();
@@ -61,13 +74,73 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--optimizer", description = "Optimizer: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
             completionCandidates = OptimizerNames.class)
-    String optimizer = DEFAULTS.optimizer();
+    String optimizer = DEFAULTS.optimizer().name();
 
-    @Option(names = "--lr", description = "Learning rate (default: 1.0 for adadelta, 0.001 for adam, 0.01 for sgd).")
+    @Option(names = "--lr", description = "Learning rate (default: 1.0 for adadelta, 0.001 for adam and adamw,"
+            + " 0.01 for sgd and rmsprop).")
     Double lr;
 
-    @Option(names = "--gamma", description = "StepLR decay per epoch (default: ${DEFAULT-VALUE}).")
-    double gamma = DEFAULTS.gamma();
+    @Option(names = "--momentum", description = "Momentum of sgd and rmsprop (default: 0).")
+    double momentum;
+
+    @Option(names = "--nesterov", description = "Nesterov momentum (sgd).")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", description = "L2 penalty added to the gradient; decoupled for adamw"
+            + " (default: 0.01 for adamw, else 0).")
+    Double weightDecay;
+
+    @Option(names = "--clip-grad-norm", paramLabel = "MAX",
+            description = "Clip the norm of all gradients together to MAX before each step, as clip_grad_norm_.")
+    double clipGradNorm;
+
+    @Option(names = "--scheduler", description = "LR scheduler stepped per epoch: ${COMPLETION-CANDIDATES}"
+            + " (default: ${DEFAULT-VALUE}).", completionCandidates = SchedulerNames.class)
+    String scheduler = SCHEDULER.name();
+
+    @Option(names = "--gamma", description = "Decay of step, multistep and exponential (default: ${DEFAULT-VALUE}).")
+    double gamma = SCHEDULER.gamma();
+
+    @Option(names = "--step-size", description = "StepLR's step_size in epochs (default: ${DEFAULT-VALUE}).")
+    int stepSize = SCHEDULER.stepSize();
+
+    @Option(names = "--milestones", split = ",", paramLabel = "E,E", description = "MultiStepLR's milestones.")
+    List<Integer> milestones = new ArrayList<>();
+
+    @Option(names = "--t-max", description = "CosineAnnealingLR's T_max (default: the number of epochs).")
+    int tMax;
+
+    @Option(names = "--eta-min", description = "CosineAnnealingLR's eta_min (default: ${DEFAULT-VALUE}).")
+    double etaMin = SCHEDULER.etaMin();
+
+    @Option(names = "--plateau-metric", description = "What ReduceLROnPlateau watches: test_loss, test_accuracy or"
+            + " train_loss (default: ${DEFAULT-VALUE}).")
+    String plateauMetric = SCHEDULER.metric();
+
+    @Option(names = "--plateau-mode", description = "min or max (default: ${DEFAULT-VALUE}).")
+    String plateauMode = SCHEDULER.mode();
+
+    @Option(names = "--factor", description = "ReduceLROnPlateau's factor (default: ${DEFAULT-VALUE}).")
+    double factor = SCHEDULER.factor();
+
+    @Option(names = "--patience", description = "ReduceLROnPlateau's patience (default: ${DEFAULT-VALUE}).")
+    int patience = SCHEDULER.patience();
+
+    @Option(names = "--threshold", description = "ReduceLROnPlateau's threshold (default: ${DEFAULT-VALUE}).")
+    double threshold = SCHEDULER.threshold();
+
+    @Option(names = "--threshold-mode", description = "rel or abs (default: ${DEFAULT-VALUE}).")
+    String thresholdMode = SCHEDULER.thresholdMode();
+
+    @Option(names = "--cooldown", description = "ReduceLROnPlateau's cooldown (default: ${DEFAULT-VALUE}).")
+    int cooldown = SCHEDULER.cooldown();
+
+    @Option(names = "--min-lr", description = "ReduceLROnPlateau's min_lr (default: ${DEFAULT-VALUE}).")
+    double minLr = SCHEDULER.minLr();
+
+    @Option(names = "--lr-lambda", paramLabel = "EXPR",
+            description = "LambdaLR's factor as an expression of epoch (0 for the first), e.g. 0.95^epoch.")
+    String lrLambda;
 
     @Option(names = "--seed", description = "Random seed: same seed and workers give the same run (default: ${DEFAULT-VALUE}).")
     long seed = DEFAULTS.seed();
@@ -119,7 +192,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume && spec.checkpointDir() == null) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), "--resume needs --checkpoint-dir");
         }
-        try (JavaSparkContext sc = SparkContexts.create(master, "kindling train " + model)) {
+        try (JavaSparkContext sc = SparkContexts.create(master, "kindling train " + spec.modelName())) {
             TrainingJob job = resume ? resumed(spec, sc) : new TrainingJob(spec, sc, System.out);
             job.run();
         }
@@ -133,37 +206,50 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.println("No valid checkpoint in " + given.checkpointDir() + ": starting at epoch 1");
             return new TrainingJob(given, sc, System.out);
         }
-        Set<String> explicit = new HashSet<>();
-        commandSpec.commandLine().getParseResult().matchedOptions().forEach(o -> explicit.add(o.longestName()));
         JobSpec merged;
         try {
-            merged = ResumePolicy.merge(store.readState(newest.get()), given, explicit);
+            merged = ResumePolicy.merge(store.readState(newest.get()), given, explicitOptions());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
         }
         return new TrainingJob(merged, sc, System.out).resumingFrom(newest.get());
     }
 
+    private Set<String> explicitOptions() {
+        Set<String> explicit = new HashSet<>();
+        commandSpec.commandLine().getParseResult().matchedOptions().forEach(o -> explicit.add(o.longestName()));
+        return explicit;
+    }
+
     /** The job spec, or a usage error naming the offending option. */
     JobSpec spec() {
         try {
-            if (!ModelZoo.NAMES.contains(model)) {
-                throw new IllegalArgumentException("--model " + model + ": unknown, expected one of " + ModelZoo.NAMES);
-            }
             if (!"mnist".equals(dataset)) {
                 throw new IllegalArgumentException("--dataset " + dataset + ": unknown, expected mnist");
             }
-            if (!Optimizers.NAMES.contains(optimizer)) {
-                throw new IllegalArgumentException("--optimizer " + optimizer + ": unknown, expected one of "
-                        + Optimizers.NAMES);
+            if (modelFile != null && explicitOptions().contains("--model")) {
+                throw new IllegalArgumentException("--model and --model-file: give one of them");
             }
-            return JobSpec.builder().model(model).dataset(dataset).dataDir(dataDir).mirrors(mirrors)
-                    .download(download).epochs(epochs).batchSize(batchSize).testBatchSize(testBatchSize)
-                    .optimizer(optimizer).lr(lr != null ? lr : Optimizers.defaultLearningRate(optimizer))
-                    .gamma(gamma).seed(seed).logInterval(logInterval).dryRun(dryRun).saveModel(saveModel)
-                    .limitTrain(limitTrain).limitTest(limitTest).workers(workers)
-                    .averagingFrequency(averagingFrequency).checkpointDir(checkpointDir).keepLast(keepLast)
-                    .keepBest(keepBest).build();
+            if (modelFile == null && !ModelZoo.NAMES.contains(model)) {
+                throw new IllegalArgumentException("--model " + model + ": unknown, expected one of " + ModelZoo.NAMES);
+            }
+            SchedulerSpec schedule = new SchedulerSpec(scheduler, gamma, stepSize, milestones, tMax, etaMin,
+                    plateauMode, factor, patience, threshold, thresholdMode, cooldown, minLr, plateauMetric, lrLambda);
+            schedule.create(1.0, epochs); // checks the scheduler's own arguments now, not after an epoch
+            JobSpec.Builder b = JobSpec.builder().model(model).modelFile(modelFile).hidden(hidden).loss(loss)
+                    .dataset(dataset).dataDir(dataDir).mirrors(mirrors).download(download).epochs(epochs)
+                    .batchSize(batchSize).testBatchSize(testBatchSize).optimizer(optimizer).momentum(momentum)
+                    .nesterov(nesterov).clipGradNorm(clipGradNorm).scheduler(schedule).seed(seed)
+                    .logInterval(logInterval).dryRun(dryRun).saveModel(saveModel).limitTrain(limitTrain)
+                    .limitTest(limitTest).workers(workers).averagingFrequency(averagingFrequency)
+                    .checkpointDir(checkpointDir).keepLast(keepLast).keepBest(keepBest);
+            if (lr != null) {
+                b.lr(lr);
+            }
+            if (weightDecay != null) {
+                b.weightDecay(weightDecay);
+            }
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
         }
@@ -178,6 +264,12 @@ public final class TrainCommand implements Callable<Integer> {
     static final class OptimizerNames extends ArrayList<String> {
         OptimizerNames() {
             super(Optimizers.NAMES);
+        }
+    }
+
+    static final class SchedulerNames extends ArrayList<String> {
+        SchedulerNames() {
+            super(SchedulerSpec.NAMES);
         }
     }
 }

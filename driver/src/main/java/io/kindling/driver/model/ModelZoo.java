@@ -1,20 +1,67 @@
 package io.kindling.driver.model;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.nd4j.linalg.learning.config.IUpdater;
+import java.util.Map;
 
-/** The models `--model` names. */
+/**
+ * The models `--model` names. All but mlp are model specs shipped as YAML (the same format as
+ * `--model-file`), so `kindling models` shows exactly what is built; mlp is generated from `--hidden`.
+ */
 public final class ModelZoo {
-    public static final List<String> NAMES = List.of(MnistCnn.NAME);
+    /** Each model with the input shape of the dataset it was written for. */
+    public static final Map<String, Shape> MODELS = new LinkedHashMap<>();
+
+    static {
+        MODELS.put("mnist-cnn", Shape.image(1, 28, 28));
+        MODELS.put("lenet5", Shape.image(1, 28, 28));
+        MODELS.put("cifar10-cnn", Shape.image(3, 32, 32));
+        MODELS.put("simple-cnn", Shape.image(1, 28, 28));
+        MODELS.put("mlp", Shape.image(1, 28, 28));
+    }
+
+    public static final List<String> NAMES = List.copyOf(MODELS.keySet());
+    public static final List<Integer> DEFAULT_HIDDEN = List.of(256, 128);
 
     private ModelZoo() {
     }
 
-    public static MultiLayerConfiguration configuration(String name, IUpdater updater, long seed) {
-        if (MnistCnn.NAME.equals(name)) {
-            return MnistCnn.configuration(updater, seed);
+    public static ModelSpec spec(String name, List<Integer> hidden) {
+        if (!MODELS.containsKey(name)) {
+            throw new IllegalArgumentException("--model " + name + ": unknown, expected one of " + NAMES);
         }
-        throw new IllegalArgumentException("--model " + name + ": unknown, expected one of " + NAMES);
+        return name.equals("mlp") ? mlp(hidden) : ModelSpec.parse(resource(name), name, "model " + name);
+    }
+
+    /** The YAML of a zoo model (mlp has none). */
+    public static String resource(String name) {
+        try (InputStream in = ModelZoo.class.getResourceAsStream("zoo/" + name + ".yaml")) {
+            if (in == null) {
+                throw new IllegalArgumentException("model " + name + " has no spec file");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Dense layers of the given widths with ReLU, then the classes with log-softmax and NLL. */
+    static ModelSpec mlp(List<Integer> hidden) {
+        if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1)) {
+            throw new IllegalArgumentException("--hidden " + hidden + ": expected layer widths >= 1, such as 256,128");
+        }
+        List<LayerSpec> layers = new ArrayList<>();
+        for (int width : hidden) {
+            layers.add(new LayerSpec(layers.size(), "dense", Map.of("out_features", width)));
+            layers.add(new LayerSpec(layers.size(), "activation", Map.of("name", "relu")));
+        }
+        layers.add(new LayerSpec(layers.size(), "dense", Map.of("out_features", "classes")));
+        layers.add(new LayerSpec(layers.size(), "activation", Map.of("name", "log_softmax")));
+        return new ModelSpec("mlp", "nll", layers);
     }
 }

@@ -1,38 +1,67 @@
 package io.kindling.driver.model;
 
 import io.kindling.worker.optim.Adadelta;
+import io.kindling.worker.optim.Adam;
+import io.kindling.worker.optim.RmsProp;
+import io.kindling.worker.optim.Sgd;
+import java.util.ArrayList;
 import java.util.List;
-import org.nd4j.linalg.learning.config.Adam;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
 
-/** The optimisers `--optimizer` offers, with PyTorch's meaning of each argument. */
+/** The optimisers `--optimizer` offers, each following torch.optim's update rule and defaults. */
 public final class Optimizers {
-    public static final List<String> NAMES = List.of("adadelta", "adam", "sgd");
+    public static final List<String> NAMES = List.of("adadelta", "adam", "adamw", "rmsprop", "sgd");
 
     private Optimizers() {
     }
 
-    /** The learning rate used when `--lr` is not given: the seed's 1.0 for Adadelta, PyTorch's for Adam. */
+    static void requireKnown(String name) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("--optimizer " + name + ": unknown, expected one of " + NAMES);
+        }
+    }
+
+    /** The learning rate when `--lr` is not given: the seed's 1.0 for Adadelta, else PyTorch's default. */
     public static double defaultLearningRate(String name) {
+        requireKnown(name);
         return switch (name) {
             case "adadelta" -> Adadelta.DEFAULT_LR;
-            case "adam" -> 1e-3;
-            case "sgd" -> 0.01;
-            default -> throw unknown(name);
+            case "adam", "adamw" -> 1e-3;
+            default -> 0.01;
         };
     }
 
-    public static IUpdater create(String name, double lr) {
-        return switch (name) {
-            case "adadelta" -> new Adadelta(lr, Adadelta.DEFAULT_RHO, Adadelta.DEFAULT_EPSILON);
-            case "adam" -> new Adam(lr);
-            case "sgd" -> new Sgd(lr);
-            default -> throw unknown(name);
+    /** The weight decay when `--weight-decay` is not given: PyTorch's 0.01 for AdamW, else 0. */
+    public static double defaultWeightDecay(String name) {
+        return name.equals("adamw") ? 0.01 : 0;
+    }
+
+    public static IUpdater updater(OptimizerSpec spec) {
+        return switch (spec.name()) {
+            case "adadelta" -> new Adadelta(spec.lr(), Adadelta.DEFAULT_RHO, Adadelta.DEFAULT_EPSILON);
+            case "adam", "adamw" -> new Adam(spec.lr(), 0.9, 0.999, 1e-8);
+            case "rmsprop" -> new RmsProp(spec.lr(), 0.99, 1e-8, spec.momentum(), false);
+            default -> new Sgd(spec.lr(), spec.momentum(), spec.nesterov());
         };
     }
 
-    private static IllegalArgumentException unknown(String name) {
-        return new IllegalArgumentException("--optimizer " + name + ": unknown, expected one of " + NAMES);
+    /**
+     * Sets a layer's weight decay. PyTorch's {@code weight_decay} adds {@code wd·p} to the gradient of
+     * weights and biases before the step: DL4J's L2. AdamW's decay is decoupled, {@code p −= lr·wd·p}
+     * next to the step: DL4J's weight decay scaled by the LR. It is set per layer because DL4J M2.1
+     * copies a network-wide weight decay into each layer twice (its merge de-duplicates only L1/L2).
+     */
+    public static void decay(BaseLayer layer, OptimizerSpec spec) {
+        if (spec.weightDecay() <= 0) {
+            return;
+        }
+        Regularization decay = spec.name().equals("adamw")
+                ? new WeightDecay(spec.weightDecay(), true) : new L2Regularization(spec.weightDecay());
+        layer.setRegularization(new ArrayList<>(List.of(decay)));
+        layer.setRegularizationBias(new ArrayList<>(List.of(decay)));
     }
 }

@@ -27,7 +27,7 @@ public final class PyTorchInit {
     public static void initBiases(MultiLayerNetwork net) {
         for (int i = 0; i < net.getnLayers(); i++) {
             Layer layer = net.getLayer(i).conf().getLayer();
-            INDArray bias = net.getLayer(i).getParam(DefaultParamInitializer.BIAS_KEY);
+            INDArray bias = net.getLayer(i).paramTable().get(DefaultParamInitializer.BIAS_KEY);
             if (bias == null || !(layer instanceof FeedForwardLayer ff)) {
                 continue;
             }

@@ -1,12 +1,21 @@
 package io.kindling.driver.train;
 
+import io.kindling.driver.model.ModelSpec;
+import io.kindling.driver.model.Optimizers;
+import io.kindling.driver.model.OptimizerSpec;
+import io.kindling.driver.schedule.SchedulerSpec;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Everything that defines a training job, as the user gave it (defaults resolved). Printed when the
  * job starts and saved in every checkpoint.
  *
+ * @param model              a model of the zoo, or null when {@code modelFile} is given
+ * @param modelFile          a model spec (YAML/JSON) or DL4J configuration JSON, or null
+ * @param hidden             layer widths of the mlp model
+ * @param loss               nll, cross_entropy or mse, overriding the model's; null for the model's own
  * @param workers            partitions = concurrent local models; 0 means Spark's default parallelism
  * @param averagingFrequency minibatches each worker fits between two averages (k)
  * @param limitTrain         train on the first N examples only; 0 means all
@@ -15,14 +24,22 @@ import java.util.List;
  * @param keepLast           checkpoints kept besides the best
  * @param keepBest           the metric whose best checkpoint is kept too, or "none"
  */
-public record JobSpec(String model, String dataset, String dataDir, List<String> mirrors, boolean download,
-                      int epochs, int batchSize, int testBatchSize, String optimizer, double lr, double gamma,
-                      long seed, int logInterval, boolean dryRun, String saveModel, int limitTrain,
-                      int limitTest, int workers, int averagingFrequency, String checkpointDir, int keepLast,
-                      String keepBest) implements Serializable {
+public record JobSpec(String model, String modelFile, List<Integer> hidden, String loss, String dataset,
+                      String dataDir, List<String> mirrors, boolean download, int epochs, int batchSize,
+                      int testBatchSize, OptimizerSpec optimizer, SchedulerSpec scheduler, long seed,
+                      int logInterval, boolean dryRun, String saveModel, int limitTrain, int limitTest, int workers,
+                      int averagingFrequency, String checkpointDir, int keepLast, String keepBest)
+        implements Serializable {
 
     public JobSpec {
         mirrors = List.copyOf(mirrors);
+        hidden = List.copyOf(hidden);
+        if ((model == null) == (modelFile == null)) {
+            throw new IllegalArgumentException("--model and --model-file: expected exactly one of them");
+        }
+        if (loss != null && !ModelSpec.LOSSES.contains(loss)) {
+            throw new IllegalArgumentException("--loss " + loss + ": unknown, expected one of " + ModelSpec.LOSSES);
+        }
         atLeast("--epochs", epochs, 1);
         atLeast("--batch-size", batchSize, 1);
         atLeast("--test-batch-size", testBatchSize, 1);
@@ -32,8 +49,6 @@ public record JobSpec(String model, String dataset, String dataDir, List<String>
         atLeast("--workers", workers, 0);
         atLeast("--averaging-frequency", averagingFrequency, 1);
         atLeast("--keep-last", keepLast, 1);
-        positive("--lr", lr);
-        positive("--gamma", gamma);
         if (!"none".equals(keepBest) && !Metric.NAMES.contains(keepBest)) {
             throw new IllegalArgumentException("--keep-best " + keepBest + ": unknown, expected none or one of "
                     + Metric.NAMES);
@@ -46,23 +61,47 @@ public record JobSpec(String model, String dataset, String dataDir, List<String>
         }
     }
 
-    private static void positive(String option, double value) {
-        if (!(value > 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(option + " " + value + ": expected a positive number");
-        }
+    /** The model's name in logs: the zoo name or the model file. */
+    public String modelName() {
+        return model != null ? model : modelFile;
     }
 
     /** A few lines naming every setting, printed at the start of a job. */
     public String describe() {
-        return String.format("Kindling job: model=%s dataset=%s data-dir=%s%n"
-                        + "  epochs=%d batch-size=%d test-batch-size=%d optimizer=%s lr=%s gamma=%s seed=%d%n"
-                        + "  workers=%s averaging-frequency=%d log-interval=%d dry-run=%s limit-train=%s limit-test=%s%s%s",
-                model, dataset, dataDir, epochs, batchSize, testBatchSize, optimizer, lr, gamma, seed,
-                workers == 0 ? "default" : workers, averagingFrequency, logInterval, dryRun,
-                limitTrain == 0 ? "all" : limitTrain, limitTest == 0 ? "all" : limitTest,
-                checkpointDir == null ? "" : String.format("%n  checkpoint-dir=%s keep-last=%d keep-best=%s",
-                        checkpointDir, keepLast, keepBest),
-                saveModel == null ? "" : String.format("%n  save-model=%s", saveModel));
+        OptimizerSpec o = optimizer;
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "Kindling job: model=%s%s%s dataset=%s data-dir=%s%n", modelName(),
+                "mlp".equals(model) ? " hidden=" + hidden : "", loss == null ? "" : " loss=" + loss, dataset, dataDir));
+        s.append(String.format(Locale.ROOT, "  epochs=%d batch-size=%d test-batch-size=%d seed=%d workers=%s"
+                        + " averaging-frequency=%d%n", epochs, batchSize, testBatchSize, seed,
+                workers == 0 ? "default" : workers, averagingFrequency));
+        s.append(String.format(Locale.ROOT, "  optimizer=%s lr=%s%s%s%s%s scheduler=%s%n", o.name(), o.lr(),
+                o.momentum() > 0 ? " momentum=" + o.momentum() : "", o.nesterov() ? " nesterov" : "",
+                o.weightDecay() > 0 ? " weight-decay=" + o.weightDecay() : "",
+                o.clipGradNorm() > 0 ? " clip-grad-norm=" + o.clipGradNorm() : "", describe(scheduler)));
+        s.append(String.format(Locale.ROOT, "  log-interval=%d dry-run=%s limit-train=%s limit-test=%s", logInterval,
+                dryRun, limitTrain == 0 ? "all" : limitTrain, limitTest == 0 ? "all" : limitTest));
+        if (checkpointDir != null) {
+            s.append(String.format("%n  checkpoint-dir=%s keep-last=%d keep-best=%s", checkpointDir, keepLast, keepBest));
+        }
+        if (saveModel != null) {
+            s.append(String.format("%n  save-model=%s", saveModel));
+        }
+        return s.toString();
+    }
+
+    private static String describe(SchedulerSpec s) {
+        return switch (s.name()) {
+            case "step" -> "step(step-size=" + s.stepSize() + ", gamma=" + s.gamma() + ")";
+            case "multistep" -> "multistep(milestones=" + s.milestones() + ", gamma=" + s.gamma() + ")";
+            case "exponential" -> "exponential(gamma=" + s.gamma() + ")";
+            case "cosine" -> "cosine(t-max=" + (s.tMax() > 0 ? s.tMax() : "epochs") + ", eta-min=" + s.etaMin() + ")";
+            case "plateau" -> "plateau(" + s.metric() + ", mode=" + s.mode() + ", factor=" + s.factor() + ", patience="
+                    + s.patience() + ", threshold=" + s.threshold() + " " + s.thresholdMode() + ", cooldown="
+                    + s.cooldown() + ", min-lr=" + s.minLr() + ")";
+            case "lambda" -> "lambda(" + s.lambda() + ")";
+            default -> "none";
+        };
     }
 
     public static Builder builder() {
@@ -72,6 +111,9 @@ public record JobSpec(String model, String dataset, String dataDir, List<String>
     public Builder toBuilder() {
         Builder b = new Builder();
         b.model = model;
+        b.modelFile = modelFile;
+        b.hidden = hidden;
+        b.loss = loss;
         b.dataset = dataset;
         b.dataDir = dataDir;
         b.mirrors = mirrors;
@@ -79,9 +121,13 @@ public record JobSpec(String model, String dataset, String dataDir, List<String>
         b.epochs = epochs;
         b.batchSize = batchSize;
         b.testBatchSize = testBatchSize;
-        b.optimizer = optimizer;
-        b.lr = lr;
-        b.gamma = gamma;
+        b.optimizer = optimizer.name();
+        b.lr = optimizer.lr();
+        b.momentum = optimizer.momentum();
+        b.nesterov = optimizer.nesterov();
+        b.weightDecay = optimizer.weightDecay();
+        b.clipGradNorm = optimizer.clipGradNorm();
+        b.scheduler = scheduler;
         b.seed = seed;
         b.logInterval = logInterval;
         b.dryRun = dryRun;
@@ -96,9 +142,15 @@ public record JobSpec(String model, String dataset, String dataDir, List<String>
         return b;
     }
 
-    /** Builds a spec from the defaults of the pytorch/examples MNIST script (the CLI's defaults). */
+    /**
+     * Builds a spec from the defaults of the pytorch/examples MNIST script (the CLI's defaults). A
+     * learning rate or weight decay left unset takes the optimiser's default.
+     */
     public static final class Builder {
         private String model = "mnist-cnn";
+        private String modelFile;
+        private List<Integer> hidden = List.of(256, 128);
+        private String loss;
         private String dataset = "mnist";
         private String dataDir;
         private List<String> mirrors = List.of();
@@ -107,8 +159,12 @@ public record JobSpec(String model, String dataset, String dataDir, List<String>
         private int batchSize = 64;
         private int testBatchSize = 1000;
         private String optimizer = "adadelta";
-        private double lr = 1.0;
-        private double gamma = 0.7;
+        private double lr = Double.NaN;
+        private double momentum;
+        private boolean nesterov;
+        private double weightDecay = Double.NaN;
+        private double clipGradNorm;
+        private SchedulerSpec scheduler = defaultScheduler();
         private long seed = 1;
         private int logInterval = 10;
         private boolean dryRun;
@@ -121,7 +177,22 @@ public record JobSpec(String model, String dataset, String dataDir, List<String>
         private int keepLast = 3;
         private String keepBest = Metric.TEST_ACCURACY.key();
 
+        /** The seed's StepLR(step_size=1, gamma=0.7), with PyTorch's defaults for every other scheduler. */
+        public static SchedulerSpec defaultScheduler() {
+            return new SchedulerSpec("step", 0.7, 1, List.of(), 0, 0, "min", 0.1, 10, 1e-4, "rel", 0, 0,
+                    Metric.TEST_LOSS.key(), null);
+        }
+
         public Builder model(String v) { model = v; return this; }
+        public Builder modelFile(String v) {
+            modelFile = v;
+            if (v != null) {
+                model = null;
+            }
+            return this;
+        }
+        public Builder hidden(List<Integer> v) { hidden = v; return this; }
+        public Builder loss(String v) { loss = v; return this; }
         public Builder dataset(String v) { dataset = v; return this; }
         public Builder dataDir(String v) { dataDir = v; return this; }
         public Builder mirrors(List<String> v) { mirrors = v; return this; }
@@ -131,7 +202,11 @@ public record JobSpec(String model, String dataset, String dataDir, List<String>
         public Builder testBatchSize(int v) { testBatchSize = v; return this; }
         public Builder optimizer(String v) { optimizer = v; return this; }
         public Builder lr(double v) { lr = v; return this; }
-        public Builder gamma(double v) { gamma = v; return this; }
+        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder nesterov(boolean v) { nesterov = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder clipGradNorm(double v) { clipGradNorm = v; return this; }
+        public Builder scheduler(SchedulerSpec v) { scheduler = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder logInterval(int v) { logInterval = v; return this; }
         public Builder dryRun(boolean v) { dryRun = v; return this; }
@@ -145,8 +220,11 @@ public record JobSpec(String model, String dataset, String dataDir, List<String>
         public Builder keepBest(String v) { keepBest = v; return this; }
 
         public JobSpec build() {
-            return new JobSpec(model, dataset, dataDir, mirrors, download, epochs, batchSize, testBatchSize,
-                    optimizer, lr, gamma, seed, logInterval, dryRun, saveModel, limitTrain, limitTest, workers,
+            OptimizerSpec o = new OptimizerSpec(optimizer,
+                    Double.isNaN(lr) ? Optimizers.defaultLearningRate(optimizer) : lr, momentum, nesterov,
+                    Double.isNaN(weightDecay) ? Optimizers.defaultWeightDecay(optimizer) : weightDecay, clipGradNorm);
+            return new JobSpec(model, modelFile, hidden, loss, dataset, dataDir, mirrors, download, epochs, batchSize,
+                    testBatchSize, o, scheduler, seed, logInterval, dryRun, saveModel, limitTrain, limitTest, workers,
                     averagingFrequency, checkpointDir, keepLast, keepBest);
         }
     }

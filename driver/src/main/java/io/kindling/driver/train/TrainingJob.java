@@ -8,12 +8,15 @@ import io.kindling.datasets.mnist.MnistSource;
 import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.checkpoint.Versions;
-import io.kindling.driver.model.ModelZoo;
-import io.kindling.driver.model.Optimizers;
+import io.kindling.driver.model.ModelBuilder;
+import io.kindling.driver.model.ModelFactory;
 import io.kindling.driver.model.PyTorchInit;
+import io.kindling.driver.model.Shape;
+import io.kindling.driver.schedule.LrSchedule;
 import io.kindling.worker.EvalStats;
 import io.kindling.worker.RoundResult;
 import io.kindling.worker.WorkerConfig;
+import io.kindling.worker.optim.LearningRates;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,9 +79,12 @@ public final class TrainingJob {
         MnistSource test = MnistSource.open(spec.dataDir(), MnistSource.Split.TEST, spec.limitTest(), hadoop);
         int workers = spec.workers() > 0 ? spec.workers() : sc.defaultParallelism();
 
-        MultiLayerConfiguration conf = ModelZoo.configuration(spec.model(),
-                Optimizers.create(spec.optimizer(), spec.lr()), spec.seed());
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        int[] shape = train.shape();
+        ModelBuilder.Built built = ModelFactory.build(spec, Shape.image(shape[0], shape[1], shape[2]),
+                train.numClasses(), hadoop);
+        out.println(built.summary());
+        MultiLayerConfiguration conf = built.configuration();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
         net.init();
         PyTorchInit.initBiases(net);
         if (resumed != null) {
@@ -89,7 +95,8 @@ public final class TrainingJob {
         ModelState model = ModelState.of(net);
         int threads = ThreadBudget.perTask(sc, workers);
         WorkerConfig workerConfig = new WorkerConfig(conf.toJson(), spec.batchSize(), spec.averagingFrequency(),
-                train.numClasses(), Normalization.MNIST, spec.seed(), threads, traceExamples);
+                train.numClasses(), Normalization.MNIST, spec.seed(), threads, traceExamples,
+                spec.optimizer().clipGradNorm());
         LOG.info("{} workers, {} native threads per task, {} parameters", workers, threads, net.numParams());
 
         JavaRDD<Example> trainRdd = ExampleRdd.load(sc, train, workers).persist(StorageLevel.MEMORY_AND_DISK());
@@ -116,7 +123,7 @@ public final class TrainingJob {
                                     JavaRDD<Example> trainRdd, int trainSize, JavaRDD<Example> testRdd,
                                     DataSummary trainData, DataSummary testData) {
         int first = resumed == null ? 1 : resumed.epoch() + 1;
-        StepLr schedule = schedule(resumed, first);
+        LrSchedule schedule = schedule(resumed, first);
         List<EpochResult> history = new ArrayList<>(resumed == null ? List.of() : resumed.history());
         TrainingState.Best best = resumed == null ? null : resumed.best();
         if (resumed != null) {
@@ -141,6 +148,7 @@ public final class TrainingJob {
                 EpochResult result = new EpochResult(epoch, lr, stats, eval, 0);
                 history.add(result);
                 best = better(best, result);
+                schedule = schedule.afterEpoch(result);
                 if (store != null) {
                     TrainingState state = new TrainingState(TrainingState.FORMAT, epoch, model.iteration(), workers,
                             spec, schedule, trainData, testData, List.copyOf(history), best,
@@ -151,7 +159,7 @@ public final class TrainingJob {
             }
         }
         if (spec.saveModel() != null) {
-            net.setLearningRate(schedule.lr(Math.max(1, Math.min(spec.epochs(), history.size()))));
+            LearningRates.set(net, history.isEmpty() ? spec.optimizer().lr() : history.get(history.size() - 1).lr());
             model.applyTo(net);
             ModelWriter.save(net, spec.saveModel(), sc.hadoopConfiguration());
             out.println("Saved model to " + spec.saveModel());
@@ -163,7 +171,7 @@ public final class TrainingJob {
     private double checkpoint(CheckpointStore store, int epoch, MultiLayerNetwork net, ModelState model, double lr,
                               TrainingState state, double epochSeconds) {
         long start = System.nanoTime();
-        net.setLearningRate(lr);
+        LearningRates.set(net, lr);
         model.applyTo(net);
         CheckpointStore.Stored saved = store.save(epoch, net, state);
         Set<Integer> keep = state.best() == null ? Set.of() : Set.of(state.best().epoch());
@@ -188,12 +196,12 @@ public final class TrainingJob {
     }
 
     /** The saved schedule; an --lr given on resume becomes the rate of the first resumed epoch. */
-    private StepLr schedule(TrainingState resumed, int first) {
+    private LrSchedule schedule(TrainingState resumed, int first) {
         if (resumed == null) {
-            return new StepLr(spec.lr(), 1, spec.gamma());
+            return spec.scheduler().create(spec.optimizer().lr(), spec.epochs());
         }
-        StepLr saved = resumed.lrScheduler();
-        return spec.lr() == resumed.spec().lr() ? saved : saved.withLrAt(first, spec.lr());
+        LrSchedule saved = resumed.lrScheduler();
+        return spec.optimizer().lr() == resumed.spec().optimizer().lr() ? saved : saved.withLrAt(first, spec.optimizer().lr());
     }
 
     private CheckpointStore openCheckpoints(Configuration hadoop) {
@@ -220,7 +228,7 @@ public final class TrainingJob {
                 .allMatch(k -> Arrays.equals(want.get(k).shape(), have.get(k).shape()));
         if (!same) {
             throw new IllegalArgumentException("checkpoint " + resumeFrom.dir() + " holds a model with "
-                    + restored.numParams() + " parameters in " + have.size() + " arrays, not the " + spec.model()
+                    + restored.numParams() + " parameters in " + have.size() + " arrays, not the " + spec.modelName()
                     + " of this job (" + expected.numParams() + " parameters); refusing to resume");
         }
     }

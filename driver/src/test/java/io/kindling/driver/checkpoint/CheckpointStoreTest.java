@@ -12,7 +12,7 @@ import io.kindling.datasets.testing.MiniHdfs;
 import io.kindling.driver.train.EpochResult;
 import io.kindling.driver.train.EpochStats;
 import io.kindling.driver.train.JobSpec;
-import io.kindling.driver.train.StepLr;
+import io.kindling.driver.schedule.StepLr;
 import io.kindling.worker.EvalStats;
 import io.kindling.worker.TinyNets;
 import java.io.IOException;

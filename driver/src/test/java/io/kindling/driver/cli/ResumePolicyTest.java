@@ -7,7 +7,7 @@ import io.kindling.datasets.DataSummary;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.checkpoint.Versions;
 import io.kindling.driver.train.JobSpec;
-import io.kindling.driver.train.StepLr;
+import io.kindling.driver.schedule.StepLr;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class ResumePolicyTest {
         JobSpec merged = ResumePolicy.merge(state, given, Set.of("--epochs", "--data-dir", "--checkpoint-dir"));
         assertEquals(8, merged.epochs());
         assertEquals("/new", merged.dataDir());
-        assertEquals(0.5, merged.lr(), "the default --lr does not replace the checkpoint's");
+        assertEquals(0.5, merged.optimizer().lr(), "the default --lr does not replace the checkpoint's");
         assertEquals(20, merged.logInterval());
         assertEquals(32, merged.batchSize());
         assertEquals(7, merged.seed());
@@ -35,7 +35,7 @@ class ResumePolicyTest {
     @Test
     void anExplicitLearningRateIsTaken() {
         JobSpec given = JobSpec.builder().lr(0.1).checkpointDir("/ckpt").build();
-        assertEquals(0.1, ResumePolicy.merge(state, given, Set.of("--lr")).lr());
+        assertEquals(0.1, ResumePolicy.merge(state, given, Set.of("--lr")).optimizer().lr());
     }
 
     @Test

@@ -21,6 +21,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import io.kindling.driver.model.ModelBuilder;
+import io.kindling.driver.model.ModelSpec;
+import io.kindling.driver.model.OptimizerSpec;
+import io.kindling.driver.model.Shape;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -69,8 +73,31 @@ class ParameterAveragingTest {
 
     @Test
     void twoWorkersAverageTheirLocalModelsWeightedByExamples() {
+        assertAveragesLocalModels(TinyNets.mlp(new Adam(0.01)));
+    }
+
+    @Test
+    void batchNormRunningStatisticsAreAveragedWithTheParameters() {
+        ModelSpec spec = ModelSpec.parse("""
+                layers:
+                  - conv2d: {out_channels: 4, kernel_size: 5, stride: 2}
+                  - batchnorm: {}
+                  - activation: relu
+                  - dense: 16
+                  - batchnorm: {}
+                  - dense: classes
+                """, "bn", "test");
+        MultiLayerConfiguration conf = ModelBuilder.build(spec, Shape.image(1, 28, 28), 10,
+                new OptimizerSpec("adam", 0.01, 0, false, 0, 0), 5).configuration();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+        net.init();
+        assertTrue(net.paramTable().containsKey("1_mean") && net.paramTable().containsKey("1_var"),
+                "running statistics are part of the parameters: " + net.paramTable().keySet());
+        assertAveragesLocalModels(conf);
+    }
+
+    private void assertAveragesLocalModels(MultiLayerConfiguration conf) {
         int n = 351; // slices of 175 and 176 examples: three minibatches each, the last ones partial
-        MultiLayerConfiguration conf = TinyNets.mlp(new Adam(0.01));
         Example[] examples = TinyNets.examples(n, 8);
         MultiLayerNetwork start = newNet(conf);
         ModelState model = ModelState.of(start);
@@ -108,7 +135,7 @@ class ParameterAveragingTest {
         MultiLayerConfiguration conf = TinyNets.mlp(new Sgd(0.01));
         Example[] examples = TinyNets.examples(n, 5);
         ModelState model = ModelState.of(newNet(conf));
-        WorkerConfig traced = new WorkerConfig(conf.toJson(), BATCH, 5, 10, Normalization.MNIST, SEED, 1, true);
+        WorkerConfig traced = new WorkerConfig(conf.toJson(), BATCH, 5, 10, Normalization.MNIST, SEED, 1, true, 0);
         List<int[]> epochs = new ArrayList<>();
 
         try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), traced, 3)) {
@@ -146,7 +173,7 @@ class ParameterAveragingTest {
     }
 
     private static WorkerConfig config(MultiLayerConfiguration conf, int k) {
-        return new WorkerConfig(conf.toJson(), BATCH, k, 10, Normalization.MNIST, SEED, 1, false);
+        return new WorkerConfig(conf.toJson(), BATCH, k, 10, Normalization.MNIST, SEED, 1, false, 0);
     }
 
     private static JavaRDD<Example> rdd(Example[] examples) {

@@ -1,0 +1,43 @@
+package io.kindling.driver.schedule;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The LR scheduler of a job and its arguments, named as in torch.optim.lr_scheduler.
+ *
+ * @param tMax   CosineAnnealingLR's T_max; 0 means the number of epochs
+ * @param metric what ReduceLROnPlateau watches: test_loss, test_accuracy or train_loss
+ * @param lambda LambdaLR's factor as an expression of epoch, e.g. 0.95^epoch
+ */
+public record SchedulerSpec(String name, double gamma, int stepSize, List<Integer> milestones, int tMax,
+                            double etaMin, String mode, double factor, int patience, double threshold,
+                            String thresholdMode, int cooldown, double minLr, String metric, String lambda)
+        implements Serializable {
+    public static final List<String> NAMES =
+            List.of("step", "multistep", "exponential", "cosine", "plateau", "lambda", "none");
+
+    public SchedulerSpec {
+        milestones = List.copyOf(milestones);
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("--scheduler " + name + ": unknown, expected one of " + NAMES);
+        }
+        if (!(gamma > 0) || Double.isInfinite(gamma)) {
+            throw new IllegalArgumentException("--gamma " + gamma + ": expected a positive number");
+        }
+    }
+
+    /** The schedule a job starting at {@code lr} for {@code epochs} epochs follows. */
+    public LrSchedule create(double lr, int epochs) {
+        return switch (name) {
+            case "step" -> new StepLr(lr, stepSize, gamma);
+            case "multistep" -> new MultiStepLr(lr, milestones, gamma);
+            case "exponential" -> new ExponentialLr(lr, gamma);
+            case "cosine" -> new CosineAnnealingLr(lr, tMax > 0 ? tMax : epochs, etaMin);
+            case "plateau" -> ReduceLrOnPlateau.starting(lr, metric, mode, factor, patience, threshold,
+                    thresholdMode, cooldown, minLr);
+            case "lambda" -> new LambdaLr(lr, lambda);
+            default -> new ConstantLr(lr);
+        };
+    }
+}

@@ -1,0 +1,20 @@
+package io.kindling.driver.schedule;
+
+/** StepLR: {@code lr · gamma^floor(last_epoch / step_size)}. */
+public record StepLr(double initialLr, int stepSize, double gamma) implements LrSchedule {
+    public StepLr {
+        if (stepSize < 1) {
+            throw new IllegalArgumentException("--step-size " + stepSize + ": expected an integer >= 1");
+        }
+    }
+
+    @Override
+    public double lr(int epoch) {
+        return initialLr * Math.pow(gamma, (epoch - 1) / stepSize);
+    }
+
+    @Override
+    public StepLr withLrAt(int epoch, double lr) {
+        return new StepLr(lr / Math.pow(gamma, (epoch - 1) / stepSize), stepSize, gamma);
+    }
+}
