@@ -112,6 +112,32 @@ class KindlingCliIT {
     }
 
     @Test
+    void modelsArePrintedLikePrintNet() throws Exception {
+        Launcher.Result run = Launcher.run(Map.of(), "models", "mnist-cnn", "lenet5");
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertTrue(run.stdout().contains("input 1x28x28, loss NLLLoss (log_softmax output), 1,199,882 parameters"),
+                run.stdout());
+        assertTrue(run.stdout().contains("Linear(in_features=256, out_features=120, bias=True)"), run.stdout());
+    }
+
+    @Test
+    void aModelFileWithAShapeMismatchIsOneLineNamingTheLayerAndBothShapes() throws Exception {
+        Path data = dataset();
+        Path spec = Files.writeString(tmp.resolve("net.yaml"), """
+                layers:
+                  - conv2d: {out_channels: 32, kernel_size: 3}
+                  - maxpool2d: 2
+                  - dense: {in_features: 9216, out_features: 128}
+                  - dense: classes
+                """);
+        Launcher.Result run = Launcher.run(Map.of(), "train", "--data-dir", Launcher.path(data), "--model-file",
+                Launcher.path(spec), "--epochs", "1");
+        assertEquals(1, run.exitCode(), run.stderr());
+        assertEquals(List.of("kindling train: error: --model-file " + Launcher.path(spec) + ": layer 2 (dense): expects"
+                + " in_features 9216, but its input is 5408 features (input 1x28x28)"), Launcher.errorLines(run));
+    }
+
+    @Test
     void badOptionValueNamesTheOptionAndExitsWith2() throws Exception {
         Launcher.Result run = Launcher.run(Map.of(), "train", "--batch-size", "0");
         assertEquals(2, run.exitCode());
