@@ -1,99 +1,101 @@
 package io.kindling.datasets;
 
+import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.PartitionPruningRDD;
 import scala.Tuple2;
+import scala.runtime.AbstractFunction1;
 
 /**
- * The global reshuffle of an epoch, like PyTorch's DistributedSampler: a seeded permutation of all
- * examples, cut into one contiguous slice per worker ({@link Shard#split} bounds). The examples move
- * to their worker through a Spark shuffle; each partition of the result is one worker's slice, in
- * permutation order, as a single array.
+ * The global reshuffle of an epoch, like PyTorch's DistributedSampler: every example goes through
+ * one Spark shuffle to the chunk {@link EpochPlan} assigns its position in the epoch's permutation.
+ * The shuffle's output stays on the executors' disks for the epoch; each averaging round then reads
+ * only its own chunks (one per worker), so a task holds k minibatches, never a worker's whole slice,
+ * and an epoch works on data larger than memory.
  */
 public final class EpochShuffle {
-    private EpochShuffle() {
+    /** Permutation stream reserved for the validation split; epochs use their own number. */
+    public static final long SPLIT_STREAM = -1;
+
+    private final JavaPairRDD<Long, Example> chunks;
+    private final EpochPlan plan;
+
+    private EpochShuffle(JavaPairRDD<Long, Example> chunks, EpochPlan plan) {
+        this.chunks = chunks;
+        this.plan = plan;
     }
 
-    /** {@code positions[i]} is where example {@code i} comes in this epoch's order. */
-    public static int[] positions(int n, long seed, int epoch) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        int[] positions = new int[n];
-        for (int p = 0; p < n; p++) {
-            positions[order[p]] = p;
-        }
-        return positions;
+    /** Shuffles {@code examples} (indices 0..n-1) for {@code epoch}; nothing runs until a round reads it. */
+    public static EpochShuffle of(JavaRDD<Example> examples, long n, EpochPlan plan, long seed, int epoch) {
+        Permutation permutation = Permutation.of(n, seed, epoch);
+        JavaPairRDD<Long, Example> chunks = examples
+                .mapToPair(e -> new Tuple2<>(permutation.apply(e.index()), e))
+                .filter(t -> plan.partitionOf(t._1()) >= 0)
+                .partitionBy(new ChunkPartitioner(plan));
+        return new EpochShuffle(chunks, plan);
     }
 
-    /** The epoch's slices: partition w holds worker w's examples. Example indices must be in [0, n). */
-    public static JavaRDD<Example[]> slices(JavaRDD<Example> examples, int n, int workers, long seed, int epoch) {
-        return examples
-                .mapPartitionsToPair(it -> {
-                    int[] positions = positions(n, seed, epoch);
-                    List<Tuple2<Integer, Example>> keyed = new ArrayList<>();
-                    it.forEachRemaining(e -> keyed.add(new Tuple2<>(positions[e.index()], e)));
-                    return keyed.iterator();
-                })
-                .partitionBy(new SlicePartitioner(n, workers))
-                .mapPartitions(EpochShuffle::inOrder, true);
+    public EpochPlan plan() {
+        return plan;
     }
 
-    private static Iterator<Example[]> inOrder(Iterator<Tuple2<Integer, Example>> keyed) {
-        List<Tuple2<Integer, Example>> all = new ArrayList<>();
+    /** The chunks of round {@code round}: partition w holds worker w's examples, in epoch order. */
+    public JavaRDD<List<Example>> round(int round) {
+        PartitionPruningRDD<Tuple2<Long, Example>> pruned = PartitionPruningRDD.create(chunks.rdd(),
+                new RoundFilter(plan.rounds(), round));
+        return JavaRDD.fromRDD(pruned, chunks.classTag()).mapPartitions(EpochShuffle::inOrder, true);
+    }
+
+    private static Iterator<List<Example>> inOrder(Iterator<Tuple2<Long, Example>> keyed) {
+        List<Tuple2<Long, Example>> all = new ArrayList<>();
         keyed.forEachRemaining(all::add);
-        all.sort((a, b) -> Integer.compare(a._1(), b._1()));
-        Example[] slice = new Example[all.size()];
-        for (int i = 0; i < slice.length; i++) {
-            slice[i] = all.get(i)._2();
+        all.sort((a, b) -> Long.compare(a._1(), b._1()));
+        List<Example> chunk = new ArrayList<>(all.size());
+        for (Tuple2<Long, Example> t : all) {
+            chunk.add(t._2());
         }
-        return Collections.singletonList(slice).iterator();
+        return List.<List<Example>>of(chunk).iterator();
     }
 
-    /** Sends position p to the worker whose {@link Shard#split} range holds it. */
-    static final class SlicePartitioner extends Partitioner {
+    /** Keeps the partitions of one round; Spark ships it with the tasks, so it is a serializable class. */
+    static final class RoundFilter extends AbstractFunction1<Object, Object> implements Serializable {
         private static final long serialVersionUID = 1L;
-        private final int n;
-        private final int workers;
+        private final int rounds;
+        private final int round;
 
-        SlicePartitioner(int n, int workers) {
-            this.n = n;
-            this.workers = workers;
+        RoundFilter(int rounds, int round) {
+            this.rounds = rounds;
+            this.round = round;
+        }
+
+        @Override
+        public Object apply(Object partition) {
+            return (Integer) partition % rounds == round;
+        }
+    }
+
+    /** Sends position p to its chunk's partition. */
+    static final class ChunkPartitioner extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final EpochPlan plan;
+
+        ChunkPartitioner(EpochPlan plan) {
+            this.plan = plan;
         }
 
         @Override
         public int numPartitions() {
-            return workers;
+            return plan.partitions();
         }
 
         @Override
         public int getPartition(Object key) {
-            // Slice w is [floor(n·w/P), floor(n·(w+1)/P)); p lies in slice floor(((p+1)·P − 1) / n).
-            long p = (Integer) key;
-            return (int) (((p + 1) * workers - 1) / n);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof SlicePartitioner s && s.n == n && s.workers == workers;
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * n + workers;
+            return plan.partitionOf((Long) key);
         }
     }
 }

@@ -1,27 +1,22 @@
 package io.kindling.datasets;
 
 import java.io.Serializable;
-import java.util.Iterator;
-import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * A dataset split that executors read in shards. The driver only looks at metadata (headers, sizes);
- * the records themselves are read by {@link #read} inside tasks.
+ * A dataset split that executors read. The driver looks only at metadata (headers, file lists,
+ * sizes); the records themselves are read inside tasks. The RDD's partitions must hold the same
+ * records in the same order every time they are computed, since indices are assigned from them.
  */
 public interface ExampleSource extends Serializable {
 
     /** A short name for logs and errors, e.g. {@code mnist/train}. */
     String name();
 
-    /** Number of examples this source yields (after any limit). */
-    int size();
+    /** The shape of an example and the class names. */
+    DatasetInfo info();
 
-    /** Number of classes; labels are in [0, numClasses). */
-    int numClasses();
-
-    /** Shape of one example as channels, height, width. */
-    int[] shape();
-
-    /** Reads the records of one shard, in order. Runs on an executor. */
-    Iterator<Example> read(Shard shard, Configuration hadoopConf);
+    /** The examples, in a stable order; their indices are assigned afterwards ({@link IndexedData}). */
+    JavaRDD<Example> rdd(JavaSparkContext sc, int partitions, BadRecords bad);
 }

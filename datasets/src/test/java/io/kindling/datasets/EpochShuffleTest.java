@@ -1,52 +1,88 @@
 package io.kindling.datasets;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.datasets.testing.LocalSpark;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.Test;
 
 class EpochShuffleTest {
 
     @Test
-    void positionsArePermutationsThatChangeEveryEpochAndRepeatForASeed() {
-        int[] e1 = EpochShuffle.positions(1000, 42, 1);
-        int[] e2 = EpochShuffle.positions(1000, 42, 2);
-        assertArrayEquals(IntStream.range(0, 1000).toArray(), IntStream.of(e1).sorted().toArray());
-        assertArrayEquals(e1, EpochShuffle.positions(1000, 42, 1));
-        assertFalse(java.util.Arrays.equals(e1, e2));
-        assertFalse(java.util.Arrays.equals(e1, EpochShuffle.positions(1000, 43, 1)));
+    void permutationsAreBijectionsThatChangeWithTheStreamAndRepeatForASeed() {
+        for (long n : new long[] {1, 2, 3, 7, 1000, 65537}) {
+            Permutation p = Permutation.of(n, 42, 1);
+            BitSet seen = new BitSet();
+            for (long i = 0; i < n; i++) {
+                long to = p.apply(i);
+                assertTrue(to >= 0 && to < n);
+                seen.set((int) to);
+            }
+            assertEquals(n, seen.cardinality(), "bijective for n = " + n);
+        }
+        Permutation a = Permutation.of(1000, 42, 1);
+        assertEquals(a.apply(123), Permutation.of(1000, 42, 1).apply(123));
+        int moved = 0;
+        for (int i = 0; i < 1000; i++) {
+            moved += a.apply(i) != Permutation.of(1000, 42, 2).apply(i) ? 1 : 0;
+        }
+        assertTrue(moved > 900, "another epoch is another order: " + moved + " of 1000 moved");
+        assertNotEquals(a.apply(7), Permutation.of(1000, 43, 1).apply(7));
     }
 
     @Test
-    void eachWorkerGetsItsContiguousSliceOfThePermutationInOrder() {
+    void aPlanDealsEveryPositionToOneChunkOfAtMostKMinibatches() {
+        EpochPlan plan = new EpochPlan(1001, 3, 64, 2, false); // slices of 333, 334, 334: 6 minibatches each
+        assertEquals(3, plan.rounds());
+        int[] chunkSizes = new int[plan.partitions()];
+        for (long p = 0; p < 1001; p++) {
+            chunkSizes[plan.partitionOf(p)]++;
+        }
+        for (int partition = 0; partition < plan.partitions(); partition++) {
+            assertTrue(chunkSizes[partition] <= 128);
+        }
+        assertEquals(128, chunkSizes[0]);
+        assertEquals(333 - 256, chunkSizes[2], "worker 0's last chunk holds its partial minibatch");
+        assertEquals(1001, plan.examplesTrained());
+
+        EpochPlan dropLast = new EpochPlan(1001, 3, 64, 2, true);
+        assertEquals(3 * 320, dropLast.examplesTrained());
+        assertEquals(-1, dropLast.partitionOf(332), "beyond worker 0's last full minibatch");
+    }
+
+    @Test
+    void eachRoundGivesEveryWorkerItsChunkInEpochOrder() {
         int n = 1001;
-        int workers = 3;
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            examples.add(new Example(i, i % 10, new byte[] {(byte) i}));
+            examples.add(Example.image(i, i % 10, new byte[] {(byte) i}));
         }
         JavaRDD<Example> rdd = LocalSpark.context().parallelize(examples, 4);
-        List<Example[]> slices = EpochShuffle.slices(rdd, n, workers, 5, 3).collect();
+        EpochPlan plan = new EpochPlan(n, 3, 64, 2, false);
+        EpochShuffle shuffle = EpochShuffle.of(rdd, n, plan, 5, 3);
+        Permutation permutation = Permutation.of(n, 5, 3);
 
-        int[] positions = EpochShuffle.positions(n, 5, 3);
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[positions[i]] = i;
-        }
-        List<Shard> bounds = Shard.split(n, workers);
-        assertEquals(workers, slices.size());
-        for (int w = 0; w < workers; w++) {
-            Example[] slice = slices.get(w);
-            assertEquals(bounds.get(w).count(), slice.length);
-            for (int i = 0; i < slice.length; i++) {
-                assertEquals(order[bounds.get(w).first() + i], slice[i].index());
+        BitSet trained = new BitSet();
+        for (int r = 0; r < plan.rounds(); r++) {
+            List<List<Example>> chunks = shuffle.round(r).collect();
+            assertEquals(3, chunks.size(), "one chunk per worker");
+            for (int w = 0; w < 3; w++) {
+                long previous = -1;
+                for (Example e : chunks.get(w)) {
+                    long position = permutation.apply(e.index());
+                    assertEquals(w * plan.rounds() + r, plan.partitionOf(position));
+                    assertTrue(position > previous, "in the epoch's order");
+                    previous = position;
+                    assertTrue(!trained.get(e.index()), "trained once");
+                    trained.set(e.index());
+                }
             }
         }
+        assertEquals(n, trained.cardinality());
     }
 }

@@ -30,6 +30,12 @@ enum EvalLoss {
                 + loss.name());
     }
 
+    /** The loss of a regression's single output against its target. */
+    double ofTarget(float[] output, float target) {
+        double d = output[0] - target;
+        return d * d;
+    }
+
     double of(float[] output, int label) {
         return switch (this) {
             case NLL -> -Math.log(Math.max(output[label], MIN_PROBABILITY));

@@ -22,13 +22,14 @@ public final class LocalEvaluation {
         try {
             MultiLayerNetwork net = pooled.net();
             FlatModel.setParams(net, params);
-            MinibatchAssembler assembler = new MinibatchAssembler(config.normalization(), config.numClasses());
+            MinibatchAssembler assembler = config.assembler();
+            boolean regression = config.data().isRegression();
             EvalStats total = EvalStats.ZERO;
             List<Example> batch = new ArrayList<>(batchSize);
             while (examples.hasNext()) {
                 batch.add(examples.next());
                 if (batch.size() == batchSize || !examples.hasNext()) {
-                    total = total.plus(evaluate(net, assembler, batch.toArray(new Example[0])));
+                    total = total.plus(evaluate(net, assembler, batch, regression));
                     batch.clear();
                 }
             }
@@ -38,15 +39,20 @@ public final class LocalEvaluation {
         }
     }
 
-    private static EvalStats evaluate(MultiLayerNetwork net, MinibatchAssembler assembler, Example[] batch) {
+    private static EvalStats evaluate(MultiLayerNetwork net, MinibatchAssembler assembler, List<Example> batch,
+                                      boolean regression) {
         EvalLoss lossOf = EvalLoss.of(net);
-        INDArray features = assembler.assemble(batch, 0, batch.length).getFeatures();
+        INDArray features = assembler.assemble(batch, 0, batch.size(), false, 0).getFeatures();
         float[][] probabilities = net.output(features, false).toFloatMatrix();
         double loss = 0;
         long correct = 0;
-        for (int r = 0; r < batch.length; r++) {
+        for (int r = 0; r < batch.size(); r++) {
             float[] p = probabilities[r];
-            int label = batch[r].label();
+            if (regression) {
+                loss += lossOf.ofTarget(p, batch.get(r).target());
+                continue;
+            }
+            int label = batch.get(r).label();
             loss += lossOf.of(p, label);
             int predicted = 0;
             for (int c = 1; c < p.length; c++) {
@@ -58,6 +64,6 @@ public final class LocalEvaluation {
                 correct++;
             }
         }
-        return new EvalStats(loss, correct, batch.length);
+        return new EvalStats(loss, correct, batch.size());
     }
 }

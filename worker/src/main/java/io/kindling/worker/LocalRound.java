@@ -1,30 +1,25 @@
 package io.kindling.worker;
 
 import io.kindling.datasets.Example;
+import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One worker's share of an averaging round: load the broadcast model into a pooled network, fit
- * the next k minibatches of this worker's slice of the epoch, and report parameters and updater
- * state. Minibatch b of a slice holds examples [b·B, min((b+1)·B, n)), so a last partial minibatch
- * is trained too.
+ * One worker's share of an averaging round: load the broadcast model into a pooled network, fit the
+ * minibatches of this worker's chunk of the epoch (k of them, or fewer at the end of its slice, the
+ * last possibly partial) and report parameters and updater state.
  */
 public final class LocalRound {
     private LocalRound() {
     }
 
-    /** Minibatches in a slice of {@code examples} examples. */
-    public static int minibatches(int examples, int batchSize) {
-        return (examples + batchSize - 1) / batchSize;
-    }
-
-    public static RoundResult run(WorkerConfig config, RoundState state, Example[] slice, int worker) {
+    /** Trains on {@code chunk}, the round's examples for this worker in epoch order. */
+    public static RoundResult run(WorkerConfig config, RoundState state, List<Example> chunk, int worker) {
         int batch = config.batchSize();
-        int first = state.round() * config.averagingFrequency();
-        int end = Math.min(first + config.averagingFrequency(), minibatches(slice.length, batch));
-        if (first >= end) {
+        int minibatches = (chunk.size() + batch - 1) / batch;
+        if (minibatches == 0) {
             return RoundResult.empty();
         }
         Backend.useThreads(config.threadsPerTask());
@@ -35,27 +30,24 @@ public final class LocalRound {
             load(net, state);
             Nd4j.getRandom().setSeed(TaskSeeds.of(config.seed(), state.epoch(), state.round(), worker));
 
-            MinibatchAssembler assembler = new MinibatchAssembler(config.normalization(), config.numClasses());
-            int[] trained = config.traceExamples() ? new int[Math.min(slice.length, end * batch) - first * batch] : null;
-            long examples = 0;
+            MinibatchAssembler assembler = config.assembler();
+            int[] trained = config.traceExamples() ? new int[chunk.size()] : null;
             double lossSum = 0;
             long start = System.nanoTime();
-            for (int b = first; b < end; b++) {
-                int from = b * batch;
-                int to = Math.min(from + batch, slice.length);
-                DataSet minibatch = assembler.assemble(slice, from, to);
+            for (int from = 0; from < chunk.size(); from += batch) {
+                int to = Math.min(from + batch, chunk.size());
+                DataSet minibatch = assembler.assemble(chunk, from, to, true, state.epoch());
                 net.fit(minibatch);
                 lossSum += net.score() * (to - from);
                 if (trained != null) {
                     for (int i = from; i < to; i++) {
-                        trained[(int) examples + i - from] = slice[i].index();
+                        trained[i] = chunk.get(i).index();
                     }
                 }
-                examples += to - from;
             }
             long computeNanos = System.nanoTime() - start;
             return new RoundResult(net.params().toFloatVector(), FlatModel.updaterState(net),
-                    examples, lossSum, end - first, computeNanos, trained);
+                    chunk.size(), lossSum, minibatches, computeNanos, trained);
         } finally {
             NetworkPool.giveBack(pooled);
         }

@@ -1,38 +1,52 @@
 package io.kindling.worker;
 
+import io.kindling.datasets.DatasetInfo;
 import io.kindling.datasets.Example;
-import io.kindling.datasets.Normalization;
+import io.kindling.datasets.transform.Pipeline;
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Builds ND4J minibatches from raw examples: normalised flat features and one-hot labels. */
+/**
+ * Builds ND4J minibatches from stored examples: the transform pipeline gives each example's flat
+ * features; labels are one-hot for a classification, the target value for a regression.
+ */
 public final class MinibatchAssembler {
-    private final float[] pixelValues;
-    private final int numClasses;
+    private final Pipeline transforms;
+    private final DatasetInfo data;
+    private final long seed;
+    private final int width;
 
-    public MinibatchAssembler(Normalization normalization, int numClasses) {
-        this.pixelValues = normalization.lookupTable();
-        this.numClasses = numClasses;
+    public MinibatchAssembler(Pipeline transforms, DatasetInfo data, long seed) {
+        this.transforms = transforms;
+        this.data = data;
+        this.seed = seed;
+        int[] shape = transforms.outputShape(data);
+        this.width = shape[0] * shape[1] * shape[2];
     }
 
-    /** Examples {@code [from, to)} of {@code examples} as one minibatch. */
-    public DataSet assemble(Example[] examples, int from, int to) {
+    /**
+     * Examples {@code [from, to)} as one minibatch; random transforms apply when {@code training},
+     * drawn for this epoch.
+     */
+    public DataSet assemble(List<Example> examples, int from, int to, boolean training, int epoch) {
         int rows = to - from;
-        int width = examples[from].pixels().length;
+        int outputs = data.isRegression() ? 1 : data.numClasses();
         float[] features = new float[rows * width];
-        float[] labels = new float[rows * numClasses];
+        float[] labels = new float[rows * outputs];
         for (int r = 0; r < rows; r++) {
-            Example e = examples[from + r];
-            byte[] pixels = e.pixels();
-            int offset = r * width;
-            for (int i = 0; i < width; i++) {
-                features[offset + i] = pixelValues[pixels[i] & 0xff];
+            Example e = examples.get(from + r);
+            float[] x = transforms.apply(e, data, training, seed, epoch);
+            System.arraycopy(x, 0, features, r * width, width);
+            if (data.isRegression()) {
+                labels[r] = e.target();
+            } else {
+                labels[r * outputs + e.label()] = 1f;
             }
-            labels[r * numClasses + e.label()] = 1f;
         }
         INDArray x = Nd4j.create(features, new long[] {rows, width}, 'c');
-        INDArray y = Nd4j.create(labels, new long[] {rows, numClasses}, 'c');
+        INDArray y = Nd4j.create(labels, new long[] {rows, outputs}, 'c');
         return new DataSet(x, y);
     }
 }

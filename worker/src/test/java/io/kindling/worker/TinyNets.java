@@ -1,6 +1,10 @@
 package io.kindling.worker;
 
+import io.kindling.datasets.DatasetInfo;
 import io.kindling.datasets.Example;
+import io.kindling.datasets.transform.Pipeline;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -24,13 +28,27 @@ public final class TinyNets {
                 .build();
     }
 
-    public static Example[] examples(int count, long seed) {
+    /** MNIST's shape and classes. */
+    public static final DatasetInfo MNIST = DatasetInfo.image(1, 28, 28, DatasetInfo.numbered(10));
+
+    /** The MNIST seed's transforms: to_tensor; normalize(0.1307, 0.3081). */
+    public static final Pipeline MNIST_TRANSFORMS = Pipeline.parse("to_tensor; normalize(0.1307, 0.3081)");
+
+    public static MinibatchAssembler assembler() {
+        return new MinibatchAssembler(MNIST_TRANSFORMS, MNIST, 1);
+    }
+
+    public static WorkerConfig config(MultiLayerConfiguration conf, int batch, int k, long seed, boolean trace) {
+        return new WorkerConfig(conf.toJson(), batch, k, MNIST, MNIST_TRANSFORMS, seed, 1, trace, 0);
+    }
+
+    public static List<Example> examples(int count, long seed) {
         Random random = new Random(seed);
-        Example[] examples = new Example[count];
+        List<Example> examples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             byte[] pixels = new byte[784];
             random.nextBytes(pixels);
-            examples[i] = new Example(i, random.nextInt(10), pixels);
+            examples.add(Example.image(i, random.nextInt(10), pixels));
         }
         return examples;
     }

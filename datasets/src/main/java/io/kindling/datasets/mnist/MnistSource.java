@@ -1,8 +1,10 @@
 package io.kindling.datasets.mnist;
 
+import io.kindling.datasets.BadRecords;
 import io.kindling.datasets.DatasetFormatException;
+import io.kindling.datasets.DatasetInfo;
 import io.kindling.datasets.Example;
-import io.kindling.datasets.ExampleSource;
+import io.kindling.datasets.ShardedSource;
 import io.kindling.datasets.Shard;
 import io.kindling.datasets.idx.IdxFile;
 import io.kindling.datasets.idx.IdxHeader;
@@ -15,7 +17,7 @@ import org.apache.hadoop.fs.Path;
  * MNIST from its IDX files (raw or .gz) in a directory on any Hadoop FileSystem. Opening checks the
  * headers on the driver; labels are range-checked on the executors as they are read.
  */
-public final class MnistSource implements ExampleSource {
+public final class MnistSource extends ShardedSource {
     private static final long serialVersionUID = 1L;
 
     public static final int ROWS = 28;
@@ -82,45 +84,49 @@ public final class MnistSource implements ExampleSource {
     }
 
     @Override
-    public int numClasses() {
-        return CLASSES;
+    public DatasetInfo info() {
+        return DatasetInfo.image(1, ROWS, COLS, DatasetInfo.numbered(CLASSES));
     }
 
     @Override
-    public int[] shape() {
-        return new int[] {1, ROWS, COLS};
-    }
-
-    @Override
-    public Iterator<Example> read(Shard shard, Configuration conf) {
+    public Iterator<Example> read(Shard shard, Configuration conf, BadRecords bad) {
         IdxFile.RecordReader pixels = images.records(shard.first(), conf);
         IdxFile.RecordReader labelBytes = labels.records(shard.first(), conf);
         return new Iterator<>() {
             private int remaining = shard.count();
+            private Example next = advance();
+
+            /** The next good record, skipping bad ones when allowed; null at the end of the shard. */
+            private Example advance() {
+                while (remaining > 0) {
+                    remaining--;
+                    int index = labelBytes.position();
+                    int label = labelBytes.read()[0] & 0xff;
+                    byte[] image = pixels.read();
+                    if (label < CLASSES) {
+                        return Example.image(index, label, image);
+                    }
+                    bad.handle(new DatasetFormatException(String.format(
+                            "%s: record %d: label %d, expected 0..%d", labels.name(), index, label, CLASSES - 1)));
+                }
+                pixels.close();
+                labelBytes.close();
+                return null;
+            }
 
             @Override
             public boolean hasNext() {
-                if (remaining == 0) {
-                    pixels.close();
-                    labelBytes.close();
-                }
-                return remaining > 0;
+                return next != null;
             }
 
             @Override
             public Example next() {
-                if (remaining == 0) {
+                if (next == null) {
                     throw new NoSuchElementException();
                 }
-                int index = labelBytes.position();
-                int label = labelBytes.read()[0] & 0xff;
-                if (label >= CLASSES) {
-                    throw new DatasetFormatException(String.format(
-                            "%s: record %d: label %d, expected 0..%d", labels.name(), index, label, CLASSES - 1));
-                }
-                byte[] image = pixels.read();
-                remaining--;
-                return new Example(index, label, image);
+                Example current = next;
+                next = advance();
+                return current;
             }
         };
     }

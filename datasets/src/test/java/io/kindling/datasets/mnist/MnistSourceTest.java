@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kindling.datasets.DatasetFormatException;
 import io.kindling.datasets.Example;
-import io.kindling.datasets.ExampleRdd;
+import io.kindling.datasets.BadRecords;
 import io.kindling.datasets.Shard;
 import io.kindling.datasets.testing.IdxFiles;
 import io.kindling.datasets.testing.LocalSpark;
@@ -112,6 +112,20 @@ class MnistSourceTest {
     }
 
     @Test
+    void badLabelsAreSkippedAndCountedWhenAsked() {
+        SyntheticMnist.write(dir, 20, 10, 7, false);
+        byte[] labels = new byte[20];
+        labels[3] = 11;
+        labels[17] = (byte) 200;
+        IdxFiles.write(dir.resolve("train-labels-idx1-ubyte"), IdxFiles.labels(labels));
+        MnistSource source = MnistSource.open(dir.toString(), MnistSource.Split.TRAIN, 0, CONF);
+        BadRecords skip = BadRecords.skipping(LocalSpark.context().sc().longAccumulator());
+        List<Example> read = source.rdd(LocalSpark.context(), 3, skip).collect();
+        assertEquals(18, read.size());
+        assertEquals(2, skip.skipped());
+    }
+
+    @Test
     void wrongImageSize() {
         SyntheticMnist.write(dir, 20, 10, 7, false);
         IdxFiles.write(dir.resolve("train-images-idx3-ubyte"), IdxFiles.images(20, 28, 27, new byte[20 * 28 * 27]));
@@ -143,7 +157,7 @@ class MnistSourceTest {
         MnistSource local = MnistSource.open(dir.toString(), MnistSource.Split.TRAIN, 0, CONF);
         MnistSource hdfs = MnistSource.open(hdfsDir, MnistSource.Split.TRAIN, 0, conf);
 
-        List<Example> read = new ArrayList<>(ExampleRdd.load(LocalSpark.context(), hdfs, 4).collect());
+        List<Example> read = new ArrayList<>(hdfs.rdd(LocalSpark.context(), 4, BadRecords.failing()).collect());
         read.sort(Comparator.comparingInt(Example::index));
         List<Example> expected = readAll(local, List.of(new Shard(0, 300)));
         assertEquals(300, read.size());
@@ -157,7 +171,7 @@ class MnistSourceTest {
     private static List<Example> readAll(MnistSource source, List<Shard> shards) {
         List<Example> all = new ArrayList<>();
         for (Shard shard : shards) {
-            source.read(shard, CONF).forEachRemaining(all::add);
+            source.read(shard, CONF, BadRecords.failing()).forEachRemaining(all::add);
         }
         return all;
     }

@@ -1,7 +1,7 @@
 package io.kindling.driver.bench;
 
+import io.kindling.datasets.BadRecords;
 import io.kindling.datasets.Example;
-import io.kindling.datasets.Normalization;
 import io.kindling.datasets.Shard;
 import io.kindling.datasets.mnist.MnistSource;
 import io.kindling.driver.model.ModelFactory;
@@ -44,23 +44,24 @@ public final class MnistBenchmark {
 
     public List<Row> run(JavaSparkContext sc) {
         Configuration hadoop = sc.hadoopConfiguration();
-        MnistSource train = MnistSource.open(spec.dataDir(), MnistSource.Split.TRAIN, spec.limitTrain(), hadoop);
-        MnistSource test = MnistSource.open(spec.dataDir(), MnistSource.Split.TEST, spec.limitTest(), hadoop);
+        MnistSource train = MnistSource.open(spec.data().dir(), MnistSource.Split.TRAIN, spec.data().limitTrain(), hadoop);
+        MnistSource test = MnistSource.open(spec.data().dir(), MnistSource.Split.TEST, spec.data().limitTest(), hadoop);
         List<Row> rows = new ArrayList<>();
 
         MultiLayerConfiguration conf = ModelFactory.build(spec, Shape.image(1, MnistSource.ROWS, MnistSource.COLS),
-                MnistSource.CLASSES, hadoop).configuration();
+                MnistSource.CLASSES, false, hadoop).configuration();
         MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
         net.init();
         PyTorchInit.initBiases(net);
         int cores = Runtime.getRuntime().availableProcessors();
         out.printf(Locale.ROOT, "(a) plain DL4J fit: %d examples, batch %d, %d threads%n",
                 train.size(), spec.batchSize(), cores);
-        double seconds = PlainFit.epoch(net, readAll(train, hadoop), spec.batchSize(), spec.seed(), cores);
-        WorkerConfig evalConfig = new WorkerConfig(conf.toJson(), spec.batchSize(), 1, 10, Normalization.MNIST,
-                spec.seed(), cores, false, 0);
+        WorkerConfig evalConfig = new WorkerConfig(conf.toJson(), spec.batchSize(), 1, train.info(),
+                spec.data().pipeline(), spec.seed(), cores, false, 0);
+        double seconds = PlainFit.epoch(net, readAll(train, hadoop), evalConfig.assembler(), spec.batchSize(),
+                spec.seed(), cores);
         EvalStats plainTest = LocalEvaluation.run(evalConfig, net.params().toFloatVector(),
-                List.of(readAll(test, hadoop)).iterator(), spec.testBatchSize());
+                readAll(test, hadoop).iterator(), spec.testBatchSize());
         rows.add(new Row("(a) plain DL4J `fit`, 1 JVM, " + cores + " threads", train.size(), seconds, plainTest));
         out.println(line(rows.get(0)));
 
@@ -77,10 +78,10 @@ public final class MnistBenchmark {
         return rows;
     }
 
-    private static Example[] readAll(MnistSource source, Configuration conf) {
+    private static List<Example> readAll(MnistSource source, Configuration conf) {
         List<Example> all = new ArrayList<>(source.size());
-        source.read(new Shard(0, source.size()), conf).forEachRemaining(all::add);
-        return all.toArray(new Example[0]);
+        source.read(new Shard(0, source.size()), conf, BadRecords.failing()).forEachRemaining(all::add);
+        return all;
     }
 
     static String line(Row row) {

@@ -1,10 +1,11 @@
 package io.kindling.driver.bench;
 
-import io.kindling.datasets.EpochShuffle;
 import io.kindling.datasets.Example;
-import io.kindling.datasets.Normalization;
+import io.kindling.datasets.Permutation;
 import io.kindling.worker.Backend;
 import io.kindling.worker.MinibatchAssembler;
+import java.util.Arrays;
+import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -16,17 +17,18 @@ final class PlainFit {
     }
 
     /** Trains one epoch in place and returns its wall time in seconds. */
-    static double epoch(MultiLayerNetwork net, Example[] examples, int batchSize, long seed, int threads) {
+    static double epoch(MultiLayerNetwork net, List<Example> examples, MinibatchAssembler assembler, int batchSize,
+                        long seed, int threads) {
         Backend.useThreads(threads);
-        int[] positions = EpochShuffle.positions(examples.length, seed, 1);
-        Example[] order = new Example[examples.length];
+        Permutation permutation = Permutation.of(examples.size(), seed, 1);
+        Example[] order = new Example[examples.size()];
         for (Example e : examples) {
-            order[positions[e.index()]] = e;
+            order[(int) permutation.apply(e.index())] = e;
         }
-        MinibatchAssembler assembler = new MinibatchAssembler(Normalization.MNIST, 10);
+        List<Example> ordered = Arrays.asList(order);
         long start = System.nanoTime();
         for (int from = 0; from < order.length; from += batchSize) {
-            net.fit(assembler.assemble(order, from, Math.min(from + batchSize, order.length)));
+            net.fit(assembler.assemble(ordered, from, Math.min(from + batchSize, order.length), true, 1));
         }
         return (System.nanoTime() - start) / 1e9;
     }

@@ -1,6 +1,7 @@
 package io.kindling.driver.checkpoint;
 
 import io.kindling.datasets.DataSummary;
+import io.kindling.datasets.DatasetInfo;
 import io.kindling.driver.train.EpochResult;
 import io.kindling.driver.train.JobSpec;
 import io.kindling.driver.schedule.LrSchedule;
@@ -15,12 +16,14 @@ import java.util.List;
  * @param iteration   optimiser steps so far (also in the model's configuration)
  * @param workers     the number of workers actually used (a resumed job keeps it unless told otherwise)
  * @param lrScheduler the learning-rate schedule after stepping on this epoch: its lr(epoch + 1) is next
+ * @param data        the shape of the examples and the class names (CSV's label map) the model was trained on
+ * @param transforms  the transforms, normalize(auto) resolved: what evaluation and prediction apply
  * @param history     every completed epoch's metrics, oldest first
  * @param best        the best epoch so far by the job's --keep-best metric, or null
  */
 public record TrainingState(int format, int epoch, int iteration, int workers, JobSpec spec, LrSchedule lrScheduler,
-                            DataSummary trainData, DataSummary testData, List<EpochResult> history, Best best,
-                            Versions versions) {
+                            DataSummary trainData, DataSummary testData, DatasetInfo data, String transforms,
+                            List<EpochResult> history, Best best, Versions versions) {
     public static final int FORMAT = 1;
 
     /** The best epoch by a metric. */

@@ -1,5 +1,6 @@
 package io.kindling.driver.cli;
 
+import io.kindling.datasets.cifar.CifarFetch;
 import io.kindling.datasets.mnist.MnistFetch;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,27 +15,30 @@ import picocli.CommandLine.Parameters;
 public final class DatasetsCommand {
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
-            description = "Download a dataset into a directory (any Hadoop FileSystem URI), verifying the"
-                    + " SHA-256 of every file's raw content.")
+            description = "Download a dataset into a directory (any Hadoop FileSystem URI): mnist checked by the"
+                    + " SHA-256 of every file's raw content, cifar10 by its archive's published MD5 and file sizes.")
     static final class Fetch implements Runnable {
-        @Parameters(index = "0", paramLabel = "DATASET", description = "Dataset to fetch: mnist.")
+        @Parameters(index = "0", paramLabel = "DATASET", description = "Dataset to fetch: mnist or cifar10.")
         String dataset;
 
-        @Option(names = "--dir", paramLabel = "URI", description = "Target directory (default: ${DEFAULT-VALUE}).")
-        String dir = DataDirs.defaultFor("mnist");
+        @Option(names = "--dir", paramLabel = "URI",
+                description = "Target directory (default: ~/.cache/kindling/datasets/DATASET).")
+        String dir;
 
         @Option(names = "--mirror", paramLabel = "URI",
                 description = "An extra mirror tried first: a base URL, a Hadoop URI or a local directory"
-                        + " holding the files (raw or .gz). Repeatable.")
+                        + " holding the files (mnist: raw or .gz; cifar10: cifar-10-binary.tar.gz). Repeatable.")
         List<String> mirrors = new ArrayList<>();
 
         @Override
         public void run() {
-            if (!"mnist".equals(dataset)) {
-                throw new IllegalArgumentException("dataset " + dataset + ": unknown, expected mnist");
+            String target = dir != null ? dir : DataDirs.defaultFor(dataset);
+            switch (dataset) {
+                case "mnist" -> MnistFetch.into(target, mirrors, new Configuration(), System.out::println);
+                case "cifar10" -> CifarFetch.into(target, mirrors, new Configuration(), System.out::println);
+                default -> throw new IllegalArgumentException("dataset " + dataset + ": unknown, expected mnist or cifar10");
             }
-            MnistFetch.into(dir, mirrors, new Configuration(), System.out::println);
-            System.out.println("MNIST is in " + dir);
+            System.out.println(dataset + " is in " + target);
         }
     }
 }

@@ -53,7 +53,7 @@ public final class ModelsCommand implements Runnable {
     }
 
     private void show(JobSpec spec, Shape shape) {
-        ModelBuilder.Built built = ModelFactory.build(spec, shape, classes, new Configuration());
+        ModelBuilder.Built built = ModelFactory.build(spec, shape, classes, false, new Configuration());
         System.out.println(built.summary());
         System.out.println();
     }

@@ -47,13 +47,65 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--loss", description = "Loss: nll (on log_softmax), cross_entropy or mse (default: the model's).")
     String loss;
 
-    @Option(names = "--dataset", description = "Dataset: mnist (default: ${DEFAULT-VALUE}).")
-    String dataset = DEFAULTS.dataset();
+    @Option(names = "--dataset", description = "Dataset: mnist, cifar10 (fetched when missing), csv or images"
+            + " (default: ${DEFAULT-VALUE}).")
+    String dataset = DEFAULTS.data().dataset();
 
     @Option(names = "--data-dir", paramLabel = "URI",
-            description = "Dataset directory, any Hadoop FileSystem URI; fetched there if missing"
-                    + " (default: ${DEFAULT-VALUE}).")
-    String dataDir = DEFAULTS.dataDir();
+            description = "mnist/cifar10 directory, any Hadoop FileSystem URI; fetched there if missing"
+                    + " (default: ~/.cache/kindling/datasets/DATASET).")
+    String dataDir;
+
+    @Option(names = "--train-data", split = ",", paramLabel = "URI",
+            description = "csv: CSV files or directories; images: root/<class>/<image> folders. Several are"
+                    + " concatenated. For mnist/cifar10: more directories to concatenate.")
+    List<String> trainData = new ArrayList<>();
+
+    @Option(names = "--test-data", split = ",", paramLabel = "URI",
+            description = "csv/images: the test files or folders (none: no test evaluation).")
+    List<String> testData = new ArrayList<>();
+
+    @Option(names = "--header", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "csv: the first line of each file names the columns (default: true).")
+    boolean csvHeader;
+
+    @Option(names = "--label-column", paramLabel = "NAME|INDEX",
+            description = "csv: the label's column, by name or 0-based index (default: the last).")
+    String labelColumn;
+
+    @Option(names = "--delimiter", description = "csv: the field separator (default: ${DEFAULT-VALUE}).")
+    String delimiter = ",";
+
+    @Option(names = "--regression", description = "csv: predict the label as a number (MSE) instead of a class.")
+    boolean regression;
+
+    @Option(names = "--image-size", paramLabel = "HxW",
+            description = "images: resize every image to this (default: the first image's size).")
+    String imageSize;
+
+    @Option(names = "--grayscale", description = "images: one channel instead of RGB.")
+    boolean grayscale;
+
+    @Option(names = "--transforms", paramLabel = "PIPELINE",
+            description = "Transforms, like transforms.Compose: resize(h,w); random_crop(size,pad); hflip(p);"
+                    + " to_tensor; normalize(mean,std) or normalize(auto). Random ones apply to training only."
+                    + " Default: mnist 'to_tensor; normalize(0.1307, 0.3081)', cifar10 and images 'to_tensor', csv none.")
+    String transforms;
+
+    @Option(names = "--validation-split", paramLabel = "F",
+            description = "Hold out this fraction of the training data for validation, seeded (default: 0).")
+    double validationSplit;
+
+    @Option(names = "--drop-last", description = "Drop each worker's last incomplete minibatch, like drop_last.")
+    boolean dropLast;
+
+    @Option(names = "--cache", description = "Keep examples between epochs in memory, on disk or none"
+            + " (re-read every epoch) (default: ${DEFAULT-VALUE}).")
+    String cache = "memory";
+
+    @Option(names = "--skip-bad-records",
+            description = "Skip malformed records (count reported) instead of failing on the first.")
+    boolean skipBadRecords;
 
     @Option(names = "--mirror", paramLabel = "URI",
             description = "Extra mirror for fetching the dataset (URL, Hadoop URI or local directory). Repeatable.")
@@ -224,9 +276,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** The job spec, or a usage error naming the offending option. */
     JobSpec spec() {
         try {
-            if (!"mnist".equals(dataset)) {
-                throw new IllegalArgumentException("--dataset " + dataset + ": unknown, expected mnist");
-            }
+            int[] size = imageSize == null ? new int[] {0, 0} : parseSize(imageSize);
             if (modelFile != null && explicitOptions().contains("--model")) {
                 throw new IllegalArgumentException("--model and --model-file: give one of them");
             }
@@ -237,7 +287,11 @@ public final class TrainCommand implements Callable<Integer> {
                     plateauMode, factor, patience, threshold, thresholdMode, cooldown, minLr, plateauMetric, lrLambda);
             schedule.create(1.0, epochs); // checks the scheduler's own arguments now, not after an epoch
             JobSpec.Builder b = JobSpec.builder().model(model).modelFile(modelFile).hidden(hidden).loss(loss)
-                    .dataset(dataset).dataDir(dataDir).mirrors(mirrors).download(download).epochs(epochs)
+                    .dataset(dataset).dataDir(dataDir != null ? dataDir : DataDirs.defaultFor(dataset))
+                    .mirrors(mirrors).download(download).trainData(trainData).testData(testData).csvHeader(csvHeader)
+                    .labelColumn(labelColumn).delimiter(delimiter).regression(regression).imageSize(size[0], size[1])
+                    .grayscale(grayscale).transforms(transforms).validationSplit(validationSplit).dropLast(dropLast)
+                    .cache(cache).skipBadRecords(skipBadRecords).epochs(epochs)
                     .batchSize(batchSize).testBatchSize(testBatchSize).optimizer(optimizer).momentum(momentum)
                     .nesterov(nesterov).clipGradNorm(clipGradNorm).scheduler(schedule).seed(seed)
                     .logInterval(logInterval).dryRun(dryRun).saveModel(saveModel).limitTrain(limitTrain)
@@ -253,6 +307,22 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
         }
+    }
+
+    private static int[] parseSize(String text) {
+        String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x");
+        try {
+            if (parts.length == 2) {
+                int h = Integer.parseInt(parts[0].trim());
+                int w = Integer.parseInt(parts[1].trim());
+                if (h > 0 && w > 0) {
+                    return new int[] {h, w};
+                }
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--image-size " + text + ": expected HxW, such as 32x32");
     }
 
     static final class Models extends ArrayList<String> {

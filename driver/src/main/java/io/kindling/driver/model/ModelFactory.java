@@ -10,7 +10,12 @@ public final class ModelFactory {
     private ModelFactory() {
     }
 
-    public static ModelBuilder.Built build(JobSpec spec, Shape input, int classes, Configuration conf) {
+    /** For a classification {@code outputs} is the number of classes; a regression has one output and MSE. */
+    public static ModelBuilder.Built build(JobSpec spec, Shape input, int outputs, boolean regression,
+                                           Configuration conf) {
+        if (regression && spec.loss() != null && !spec.loss().equals("mse")) {
+            throw new IllegalArgumentException("--loss " + spec.loss() + ": a regression is trained with mse");
+        }
         ModelSpec modelSpec;
         if (spec.modelFile() != null) {
             ModelFiles.Loaded loaded = ModelFiles.load(spec.modelFile(), conf);
@@ -21,11 +26,11 @@ public final class ModelFactory {
         } else {
             modelSpec = ModelZoo.spec(spec.model(), spec.hidden());
         }
-        if (spec.loss() != null) {
-            modelSpec = modelSpec.withLoss(spec.loss());
+        if (spec.loss() != null || regression) {
+            modelSpec = modelSpec.withLoss(spec.loss() != null ? spec.loss() : "mse");
         }
         try {
-            return ModelBuilder.build(modelSpec, input, classes, spec.optimizer(), spec.seed());
+            return ModelBuilder.build(modelSpec, input, outputs, spec.optimizer(), spec.seed());
         } catch (IllegalArgumentException e) {
             String which = spec.modelFile() != null ? "--model-file " + spec.modelFile() : "--model " + spec.model();
             throw new IllegalArgumentException(which + ": " + e.getMessage() + " (input " + input + ")", e);

@@ -18,21 +18,16 @@ import java.util.Locale;
  * @param loss               nll, cross_entropy or mse, overriding the model's; null for the model's own
  * @param workers            partitions = concurrent local models; 0 means Spark's default parallelism
  * @param averagingFrequency minibatches each worker fits between two averages (k)
- * @param limitTrain         train on the first N examples only; 0 means all
- * @param limitTest          evaluate on the first N examples only; 0 means all
  * @param checkpointDir      where a checkpoint is written after every epoch; null for none
  * @param keepLast           checkpoints kept besides the best
  * @param keepBest           the metric whose best checkpoint is kept too, or "none"
  */
-public record JobSpec(String model, String modelFile, List<Integer> hidden, String loss, String dataset,
-                      String dataDir, List<String> mirrors, boolean download, int epochs, int batchSize,
-                      int testBatchSize, OptimizerSpec optimizer, SchedulerSpec scheduler, long seed,
-                      int logInterval, boolean dryRun, String saveModel, int limitTrain, int limitTest, int workers,
-                      int averagingFrequency, String checkpointDir, int keepLast, String keepBest)
-        implements Serializable {
+public record JobSpec(String model, String modelFile, List<Integer> hidden, String loss, DataSpec data, int epochs,
+                      int batchSize, int testBatchSize, OptimizerSpec optimizer, SchedulerSpec scheduler, long seed,
+                      int logInterval, boolean dryRun, String saveModel, int workers, int averagingFrequency,
+                      String checkpointDir, int keepLast, String keepBest) implements Serializable {
 
     public JobSpec {
-        mirrors = List.copyOf(mirrors);
         hidden = List.copyOf(hidden);
         if ((model == null) == (modelFile == null)) {
             throw new IllegalArgumentException("--model and --model-file: expected exactly one of them");
@@ -44,14 +39,17 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         atLeast("--batch-size", batchSize, 1);
         atLeast("--test-batch-size", testBatchSize, 1);
         atLeast("--log-interval", logInterval, 1);
-        atLeast("--limit-train", limitTrain, 0);
-        atLeast("--limit-test", limitTest, 0);
         atLeast("--workers", workers, 0);
         atLeast("--averaging-frequency", averagingFrequency, 1);
         atLeast("--keep-last", keepLast, 1);
         if (!"none".equals(keepBest) && !Metric.NAMES.contains(keepBest)) {
             throw new IllegalArgumentException("--keep-best " + keepBest + ": unknown, expected none or one of "
                     + Metric.NAMES);
+        }
+        for (String metric : List.of(keepBest, scheduler.name().equals("plateau") ? scheduler.metric() : "")) {
+            if (metric.startsWith("validation_") && data.validationSplit() == 0) {
+                throw new IllegalArgumentException(metric + ": needs --validation-split");
+            }
         }
     }
 
@@ -70,8 +68,13 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
     public String describe() {
         OptimizerSpec o = optimizer;
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "Kindling job: model=%s%s%s dataset=%s data-dir=%s%n", modelName(),
-                "mlp".equals(model) ? " hidden=" + hidden : "", loss == null ? "" : " loss=" + loss, dataset, dataDir));
+        DataSpec d = data;
+        s.append(String.format(Locale.ROOT, "Kindling job: model=%s%s%s dataset=%s %s%n", modelName(),
+                "mlp".equals(model) ? " hidden=" + hidden : "", loss == null ? "" : " loss=" + loss, d.dataset(),
+                d.isFiles() ? "train-data=" + d.trainData() + " test-data=" + d.testData() : "data-dir=" + d.dir()));
+        s.append(String.format(Locale.ROOT, "  transforms=%s validation-split=%s drop-last=%s cache=%s%s%n",
+                d.pipeline().text().isEmpty() ? "none" : "\"" + d.pipeline().text() + "\"", d.validationSplit(),
+                d.dropLast(), d.cache(), d.skipBadRecords() ? " skip-bad-records" : ""));
         s.append(String.format(Locale.ROOT, "  epochs=%d batch-size=%d test-batch-size=%d seed=%d workers=%s"
                         + " averaging-frequency=%d%n", epochs, batchSize, testBatchSize, seed,
                 workers == 0 ? "default" : workers, averagingFrequency));
@@ -80,7 +83,7 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
                 o.weightDecay() > 0 ? " weight-decay=" + o.weightDecay() : "",
                 o.clipGradNorm() > 0 ? " clip-grad-norm=" + o.clipGradNorm() : "", describe(scheduler)));
         s.append(String.format(Locale.ROOT, "  log-interval=%d dry-run=%s limit-train=%s limit-test=%s", logInterval,
-                dryRun, limitTrain == 0 ? "all" : limitTrain, limitTest == 0 ? "all" : limitTest));
+                dryRun, d.limitTrain() == 0 ? "all" : d.limitTrain(), d.limitTest() == 0 ? "all" : d.limitTest()));
         if (checkpointDir != null) {
             s.append(String.format("%n  checkpoint-dir=%s keep-last=%d keep-best=%s", checkpointDir, keepLast, keepBest));
         }
@@ -114,10 +117,26 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         b.modelFile = modelFile;
         b.hidden = hidden;
         b.loss = loss;
-        b.dataset = dataset;
-        b.dataDir = dataDir;
-        b.mirrors = mirrors;
-        b.download = download;
+        b.dataset = data.dataset();
+        b.dataDir = data.dir();
+        b.mirrors = data.mirrors();
+        b.download = data.download();
+        b.trainData = data.trainData();
+        b.testData = data.testData();
+        b.csvHeader = data.csvHeader();
+        b.labelColumn = data.labelColumn();
+        b.delimiter = data.delimiter();
+        b.regression = data.regression();
+        b.imageHeight = data.imageHeight();
+        b.imageWidth = data.imageWidth();
+        b.grayscale = data.grayscale();
+        b.transforms = data.transforms();
+        b.validationSplit = data.validationSplit();
+        b.dropLast = data.dropLast();
+        b.cache = data.cache();
+        b.skipBadRecords = data.skipBadRecords();
+        b.limitTrain = data.limitTrain();
+        b.limitTest = data.limitTest();
         b.epochs = epochs;
         b.batchSize = batchSize;
         b.testBatchSize = testBatchSize;
@@ -132,8 +151,6 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         b.logInterval = logInterval;
         b.dryRun = dryRun;
         b.saveModel = saveModel;
-        b.limitTrain = limitTrain;
-        b.limitTest = limitTest;
         b.workers = workers;
         b.averagingFrequency = averagingFrequency;
         b.checkpointDir = checkpointDir;
@@ -155,6 +172,20 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         private String dataDir;
         private List<String> mirrors = List.of();
         private boolean download = true;
+        private List<String> trainData = List.of();
+        private List<String> testData = List.of();
+        private boolean csvHeader = true;
+        private String labelColumn;
+        private String delimiter = ",";
+        private boolean regression;
+        private int imageHeight;
+        private int imageWidth;
+        private boolean grayscale;
+        private String transforms;
+        private double validationSplit;
+        private boolean dropLast;
+        private String cache = "memory";
+        private boolean skipBadRecords;
         private int epochs = 14;
         private int batchSize = 64;
         private int testBatchSize = 1000;
@@ -197,6 +228,19 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         public Builder dataDir(String v) { dataDir = v; return this; }
         public Builder mirrors(List<String> v) { mirrors = v; return this; }
         public Builder download(boolean v) { download = v; return this; }
+        public Builder trainData(List<String> v) { trainData = v; return this; }
+        public Builder testData(List<String> v) { testData = v; return this; }
+        public Builder csvHeader(boolean v) { csvHeader = v; return this; }
+        public Builder labelColumn(String v) { labelColumn = v; return this; }
+        public Builder delimiter(String v) { delimiter = v; return this; }
+        public Builder regression(boolean v) { regression = v; return this; }
+        public Builder imageSize(int height, int width) { imageHeight = height; imageWidth = width; return this; }
+        public Builder grayscale(boolean v) { grayscale = v; return this; }
+        public Builder transforms(String v) { transforms = v; return this; }
+        public Builder validationSplit(double v) { validationSplit = v; return this; }
+        public Builder dropLast(boolean v) { dropLast = v; return this; }
+        public Builder cache(String v) { cache = v; return this; }
+        public Builder skipBadRecords(boolean v) { skipBadRecords = v; return this; }
         public Builder epochs(int v) { epochs = v; return this; }
         public Builder batchSize(int v) { batchSize = v; return this; }
         public Builder testBatchSize(int v) { testBatchSize = v; return this; }
@@ -223,9 +267,11 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
             OptimizerSpec o = new OptimizerSpec(optimizer,
                     Double.isNaN(lr) ? Optimizers.defaultLearningRate(optimizer) : lr, momentum, nesterov,
                     Double.isNaN(weightDecay) ? Optimizers.defaultWeightDecay(optimizer) : weightDecay, clipGradNorm);
-            return new JobSpec(model, modelFile, hidden, loss, dataset, dataDir, mirrors, download, epochs, batchSize,
-                    testBatchSize, o, scheduler, seed, logInterval, dryRun, saveModel, limitTrain, limitTest, workers,
-                    averagingFrequency, checkpointDir, keepLast, keepBest);
+            DataSpec d = new DataSpec(dataset, dataDir, mirrors, download, trainData, testData, csvHeader, labelColumn,
+                    delimiter, regression, imageHeight, imageWidth, grayscale, transforms, validationSplit, dropLast,
+                    cache, skipBadRecords, limitTrain, limitTest);
+            return new JobSpec(model, modelFile, hidden, loss, d, epochs, batchSize, testBatchSize, o, scheduler, seed,
+                    logInterval, dryRun, saveModel, workers, averagingFrequency, checkpointDir, keepLast, keepBest);
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.kindling.driver.train;
 
+import io.kindling.datasets.EpochPlan;
 import io.kindling.datasets.EpochShuffle;
 import io.kindling.datasets.Example;
-import io.kindling.datasets.Shard;
 import io.kindling.worker.EvalStats;
 import io.kindling.worker.LocalEvaluation;
 import io.kindling.worker.LocalRound;
@@ -13,13 +13,13 @@ import java.util.Collections;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Synchronous parameter averaging on RDD primitives. Each epoch the examples are reshuffled into one
- * slice per worker; each round broadcasts the model, every worker fits its next k minibatches on a
- * local copy (mapPartitions), and a pairwise tree merges the example-weighted means of parameters
- * and updater state. The iteration count advances by the most steps any worker took.
+ * chunk per worker and round ({@link EpochShuffle}); each round broadcasts the model, every worker fits
+ * its chunk's minibatches on a local copy (mapPartitions over that round's chunks only), and a pairwise
+ * tree merges the example-weighted means of parameters and updater state. The iteration count
+ * advances by the most steps any worker took.
  */
 public final class ParameterAveraging implements AutoCloseable {
     private final JavaSparkContext sc;
@@ -41,26 +41,30 @@ public final class ParameterAveraging implements AutoCloseable {
         return workers;
     }
 
+    /** Whether the job predicts numbers (no accuracy to report). */
+    public boolean regression() {
+        return config.data().isRegression();
+    }
+
+    /** How an epoch of {@code n} examples is dealt out to the workers. */
+    public EpochPlan plan(long n, boolean dropLast) {
+        return new EpochPlan(n, workers, config.batchSize(), config.averagingFrequency(), dropLast);
+    }
+
     /** Averaging rounds an epoch of {@code n} examples takes. */
-    public int roundsPerEpoch(int n) {
-        int maxBatches = 0;
-        for (Shard slice : Shard.split(n, workers)) {
-            maxBatches = Math.max(maxBatches, LocalRound.minibatches(slice.count(), config.batchSize()));
-        }
-        return (maxBatches + config.averagingFrequency() - 1) / config.averagingFrequency();
+    public int roundsPerEpoch(long n) {
+        return plan(n, false).rounds();
     }
 
     /**
      * Trains one epoch on {@code examples} (indices 0..n-1), updating {@code model} in place.
      * {@code maxRounds} > 0 stops the epoch early (a dry run).
      */
-    public EpochStats trainEpoch(ModelState model, JavaRDD<Example> examples, int n, int epoch, double lr,
-                                 int maxRounds, RoundListener listener) {
+    public EpochStats trainEpoch(ModelState model, JavaRDD<Example> examples, long n, int epoch, double lr,
+                                 boolean dropLast, int maxRounds, RoundListener listener) {
         long start = System.nanoTime();
-        JavaRDD<Example[]> slices = EpochShuffle.slices(examples, n, workers, config.seed(), epoch)
-                .setName("epoch " + epoch + " slices")
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        int rounds = roundsPerEpoch(n);
+        EpochShuffle shuffle = EpochShuffle.of(examples, n, plan(n, dropLast), config.seed(), epoch);
+        int rounds = shuffle.plan().rounds();
         if (maxRounds > 0) {
             rounds = Math.min(rounds, maxRounds);
         }
@@ -75,8 +79,9 @@ public final class ParameterAveraging implements AutoCloseable {
                 sc.setJobDescription(String.format("epoch %d, round %d/%d", epoch, r + 1, rounds));
                 Broadcast<RoundState> state = sc.broadcast(new RoundState(epoch, r, model.iteration(), lr,
                         model.params(), model.updaterState()));
-                JavaRDD<RoundResult> partials = slices.mapPartitionsWithIndex((w, it) -> Collections.singletonList(
-                        LocalRound.run(cfg.value(), state.value(), it.next(), w)).iterator(), true);
+                JavaRDD<RoundResult> partials = shuffle.round(r).mapPartitionsWithIndex((w, it) ->
+                        Collections.singletonList(LocalRound.run(cfg.value(), state.value(), it.next(), w)).iterator(),
+                        true);
                 RoundResult result = PairwiseTree.reduce(partials, RoundResult::merge);
                 state.destroy();
                 model.update(result.params(), result.updaterState(), model.iteration() + result.maxSteps());
@@ -87,7 +92,6 @@ public final class ParameterAveraging implements AutoCloseable {
                 listener.onRound(epoch, r, rounds, result, (System.nanoTime() - roundStart) / 1e9);
             }
         } finally {
-            slices.unpersist(false);
             sc.setJobDescription(null);
         }
         return new EpochStats(examplesDone, minibatches, rounds, examplesDone == 0 ? Double.NaN : lossSum / examplesDone,

@@ -14,7 +14,15 @@ public final class ProgressLog {
     }
 
     public static String testLine(EvalStats stats) {
-        return String.format(Locale.ROOT, "Test set: Average loss: %.4f, Accuracy: %d/%d (%.0f%%)",
+        return evalLine("Test", stats, false);
+    }
+
+    /** {@code Test set: ...} or {@code Validation set: ...}; a regression has a loss and no accuracy. */
+    public static String evalLine(String set, EvalStats stats, boolean regression) {
+        if (regression) {
+            return String.format(Locale.ROOT, "%s set: Average loss: %.4f", set, stats.averageLoss());
+        }
+        return String.format(Locale.ROOT, "%s set: Average loss: %.4f, Accuracy: %d/%d (%.0f%%)", set,
                 stats.averageLoss(), stats.correct(), stats.count(), 100.0 * stats.accuracy());
     }
 

@@ -2,9 +2,6 @@ package io.kindling.driver.train;
 
 import io.kindling.datasets.DataSummary;
 import io.kindling.datasets.Example;
-import io.kindling.datasets.ExampleRdd;
-import io.kindling.datasets.Normalization;
-import io.kindling.datasets.mnist.MnistSource;
 import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.checkpoint.Versions;
@@ -27,7 +24,6 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -74,54 +70,36 @@ public final class TrainingJob {
         Configuration hadoop = sc.hadoopConfiguration();
         CheckpointStore store = openCheckpoints(hadoop);
         TrainingState resumed = resumeFrom == null ? null : store.readState(resumeFrom);
-        MnistData.ensure(spec.dataDir(), spec.download(), spec.mirrors(), hadoop, out);
-        MnistSource train = MnistSource.open(spec.dataDir(), MnistSource.Split.TRAIN, spec.limitTrain(), hadoop);
-        MnistSource test = MnistSource.open(spec.dataDir(), MnistSource.Split.TEST, spec.limitTest(), hadoop);
         int workers = spec.workers() > 0 ? spec.workers() : sc.defaultParallelism();
-
-        int[] shape = train.shape();
-        ModelBuilder.Built built = ModelFactory.build(spec, Shape.image(shape[0], shape[1], shape[2]),
-                train.numClasses(), hadoop);
-        out.println(built.summary());
-        MultiLayerConfiguration conf = built.configuration();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
-        net.init();
-        PyTorchInit.initBiases(net);
-        if (resumed != null) {
-            MultiLayerNetwork restored = store.readModel(resumeFrom, true);
-            requireSameModel(net, restored);
-            net = restored;
-        }
-        ModelState model = ModelState.of(net);
-        int threads = ThreadBudget.perTask(sc, workers);
-        WorkerConfig workerConfig = new WorkerConfig(conf.toJson(), spec.batchSize(), spec.averagingFrequency(),
-                train.numClasses(), Normalization.MNIST, spec.seed(), threads, traceExamples,
-                spec.optimizer().clipGradNorm());
-        LOG.info("{} workers, {} native threads per task, {} parameters", workers, threads, net.numParams());
-
-        JavaRDD<Example> trainRdd = ExampleRdd.load(sc, train, workers).persist(StorageLevel.MEMORY_AND_DISK());
-        JavaRDD<Example> testRdd = ExampleRdd.load(sc, test, workers).persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            // Read (and so check) every record once up front: a bad label fails now, not after an epoch.
-            sc.setJobDescription("reading " + train.name() + " and " + test.name());
-            DataSummary trainData = DataSummary.of(trainRdd);
-            DataSummary testData = DataSummary.of(testRdd);
-            sc.setJobDescription(null);
+        try (JobData data = JobData.load(spec.data(), sc, workers, spec.seed(), out)) {
             if (resumed != null) {
-                requireSameData(resumed.trainData(), trainData);
+                requireSameData(resumed.trainData(), data.trainSummary());
             }
-            return train(store, resumed, net, model, workerConfig, workers, trainRdd, train.size(), testRdd,
-                    trainData, testData);
-        } finally {
-            trainRdd.unpersist(false);
-            testRdd.unpersist(false);
+            int[] shape = data.pipeline().outputShape(data.info());
+            Shape input = data.info().isImage() ? Shape.image(shape[0], shape[1], shape[2]) : Shape.flat(shape[0]);
+            int outputs = data.info().isRegression() ? 1 : data.info().numClasses();
+            ModelBuilder.Built built = ModelFactory.build(spec, input, outputs, data.info().isRegression(), hadoop);
+            out.println(built.summary());
+            MultiLayerConfiguration conf = built.configuration();
+            MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+            net.init();
+            PyTorchInit.initBiases(net);
+            if (resumed != null) {
+                MultiLayerNetwork restored = store.readModel(resumeFrom, true);
+                requireSameModel(net, restored);
+                net = restored;
+            }
+            int threads = ThreadBudget.perTask(sc, workers);
+            WorkerConfig workerConfig = new WorkerConfig(conf.toJson(), spec.batchSize(), spec.averagingFrequency(),
+                    data.info(), data.pipeline(), spec.seed(), threads, traceExamples, spec.optimizer().clipGradNorm());
+            LOG.info("{} workers, {} native threads per task, {} parameters, {} training examples", workers, threads,
+                    net.numParams(), data.trainSize());
+            return train(store, resumed, net, ModelState.of(net), workerConfig, workers, data);
         }
     }
 
     private List<EpochResult> train(CheckpointStore store, TrainingState resumed, MultiLayerNetwork net,
-                                    ModelState model, WorkerConfig workerConfig, int workers,
-                                    JavaRDD<Example> trainRdd, int trainSize, JavaRDD<Example> testRdd,
-                                    DataSummary trainData, DataSummary testData) {
+                                    ModelState model, WorkerConfig workerConfig, int workers, JobData data) {
         int first = resumed == null ? 1 : resumed.epoch() + 1;
         LrSchedule schedule = schedule(resumed, first);
         List<EpochResult> history = new ArrayList<>(resumed == null ? List.of() : resumed.history());
@@ -133,26 +111,25 @@ public final class TrainingJob {
                 out.printf("The checkpoint already has the %d epochs asked for; nothing to train.%n", spec.epochs());
             }
         }
+        long trainSize = data.trainSize();
         try (ParameterAveraging engine = new ParameterAveraging(sc, workerConfig, workers)) {
             for (int epoch = first; epoch <= spec.epochs(); epoch++) {
                 double lr = schedule.lr(epoch);
-                EpochStats stats = engine.trainEpoch(model, trainRdd, trainSize, epoch, lr,
-                        spec.dryRun() ? 1 : 0, progress(trainSize));
-                EvalStats eval = engine.evaluate(model.params(), testRdd, spec.testBatchSize(),
-                        String.format("epoch %d, evaluation", epoch));
-                out.println();
-                out.println(ProgressLog.testLine(eval));
-                out.println();
+                long toTrain = engine.plan(trainSize, spec.data().dropLast()).examplesTrained();
+                EpochStats stats = engine.trainEpoch(model, data.train(), trainSize, epoch, lr,
+                        spec.data().dropLast(), spec.dryRun() ? 1 : 0, progress(toTrain));
+                EvalStats validation = evaluate(engine, model, data.validation(), "Validation", epoch);
+                EvalStats test = evaluate(engine, model, data.test(), "Test", epoch);
                 LOG.info(String.format(Locale.ROOT, "epoch %d: %d examples in %.1f s (%.1f examples/s), lr %.6g",
                         epoch, stats.examples(), stats.seconds(), stats.examples() / stats.seconds(), lr));
-                EpochResult result = new EpochResult(epoch, lr, stats, eval, 0);
+                EpochResult result = new EpochResult(epoch, lr, stats, validation, test, 0);
                 history.add(result);
                 best = better(best, result);
                 schedule = schedule.afterEpoch(result);
                 if (store != null) {
                     TrainingState state = new TrainingState(TrainingState.FORMAT, epoch, model.iteration(), workers,
-                            spec, schedule, trainData, testData, List.copyOf(history), best,
-                            Versions.current(sc.version()));
+                            spec, schedule, data.trainSummary(), data.testSummary(), data.info(),
+                            data.pipeline().text(), List.copyOf(history), best, Versions.current(sc.version()));
                     double seconds = checkpoint(store, epoch, net, model, lr, state, stats.seconds());
                     history.set(history.size() - 1, result.withCheckpointSeconds(seconds));
                 }
@@ -165,6 +142,20 @@ public final class TrainingJob {
             out.println("Saved model to " + spec.saveModel());
         }
         return history;
+    }
+
+    /** Evaluates a set (null: none) and prints the seed's line for it. */
+    private EvalStats evaluate(ParameterAveraging engine, ModelState model, JavaRDD<Example> set, String name,
+                               int epoch) {
+        if (set == null) {
+            return null;
+        }
+        EvalStats stats = engine.evaluate(model.params(), set, spec.testBatchSize(),
+                String.format("epoch %d, %s evaluation", epoch, name.toLowerCase(Locale.ROOT)));
+        out.println();
+        out.println(ProgressLog.evalLine(name, stats, engine.regression()));
+        out.println();
+        return stats;
     }
 
     /** Writes the epoch's checkpoint, applies retention and returns the seconds it took. */
@@ -235,16 +226,17 @@ public final class TrainingJob {
 
     private void requireSameData(DataSummary trained, DataSummary now) {
         if (!trained.equals(now)) {
+            DataSpec d = spec.data();
             throw new IllegalArgumentException(String.format(
-                    "--data-dir %s: its training data (%d examples, fingerprint %s) is not the data checkpoint %s"
+                    "%s: its training data (%d examples, fingerprint %s) is not the data checkpoint %s"
                             + " was trained on (%d examples, fingerprint %s); refusing to resume",
-                    spec.dataDir(), now.count(), now.fingerprint(), resumeFrom.dir(), trained.count(),
-                    trained.fingerprint()));
+                    d.isFiles() ? "--train-data " + String.join(",", d.trainData()) : "--data-dir " + d.dir(),
+                    now.count(), now.fingerprint(), resumeFrom.dir(), trained.count(), trained.fingerprint()));
         }
     }
 
     /** Prints the seed's train line whenever the epoch's minibatch count passes a multiple of the interval. */
-    private RoundListener progress(int total) {
+    private RoundListener progress(long total) {
         return new RoundListener() {
             private long minibatches;
             private long examples;

@@ -161,12 +161,13 @@ class CheckpointStoreTest {
     private static TrainingState state(int epoch) {
         List<EpochResult> history = new ArrayList<>();
         for (int e = 1; e <= epoch; e++) {
-            history.add(new EpochResult(e, Math.pow(0.7, e - 1), new EpochStats(640, 10, 1, 1.0 / e, 5.0, 4.8),
+            history.add(new EpochResult(e, Math.pow(0.7, e - 1), new EpochStats(640, 10, 1, 1.0 / e, 5.0, 4.8), null,
                     new EvalStats(100.0 / e, 50 + e, 100), 0.5));
         }
         JobSpec spec = JobSpec.builder().dataDir("/data").epochs(5).checkpointDir("/ckpt").build();
         return new TrainingState(TrainingState.FORMAT, epoch, 10 * epoch, 2, spec, new StepLr(1.0, 1, 0.7),
-                new DataSummary(640, "00ff"), new DataSummary(100, "ff00"), history,
+                new DataSummary(640, "00ff"), new DataSummary(100, "ff00"), TinyNets.MNIST,
+                TinyNets.MNIST_TRANSFORMS.text(), history,
                 new TrainingState.Best("test_accuracy", epoch, 0.5 + epoch / 100.0), new Versions("k", "d", "s", "j"));
     }
 }

@@ -7,6 +7,7 @@ import io.kindling.datasets.DataSummary;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.checkpoint.Versions;
 import io.kindling.driver.train.JobSpec;
+import io.kindling.worker.TinyNets;
 import io.kindling.driver.schedule.StepLr;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +17,7 @@ class ResumePolicyTest {
     private final JobSpec saved = JobSpec.builder().dataDir("/old").epochs(5).batchSize(32).lr(0.5)
             .logInterval(20).seed(7).checkpointDir("/ckpt").build();
     private final TrainingState state = new TrainingState(TrainingState.FORMAT, 2, 100, 4, saved,
-            new StepLr(0.5, 1, 0.7), new DataSummary(10, "a"), new DataSummary(5, "b"), List.of(), null,
+            new StepLr(0.5, 1, 0.7), new DataSummary(10, "a"), new DataSummary(5, "b"), TinyNets.MNIST, "", List.of(), null,
             new Versions("k", "d", "s", "j"));
 
     @Test
@@ -24,7 +25,7 @@ class ResumePolicyTest {
         JobSpec given = JobSpec.builder().dataDir("/new").epochs(8).checkpointDir("/ckpt").build();
         JobSpec merged = ResumePolicy.merge(state, given, Set.of("--epochs", "--data-dir", "--checkpoint-dir"));
         assertEquals(8, merged.epochs());
-        assertEquals("/new", merged.dataDir());
+        assertEquals("/new", merged.data().dir());
         assertEquals(0.5, merged.optimizer().lr(), "the default --lr does not replace the checkpoint's");
         assertEquals(20, merged.logInterval());
         assertEquals(32, merged.batchSize());

@@ -161,7 +161,7 @@ class ModelBuilderTest {
     }
 
     private static ModelBuilder.Built build(String file) {
-        return ModelFactory.build(JobSpec.builder().modelFile(file).optimizer("sgd").build(), MNIST, 10,
+        return ModelFactory.build(JobSpec.builder().modelFile(file).optimizer("sgd").build(), MNIST, 10, false,
                 new Configuration());
     }
 

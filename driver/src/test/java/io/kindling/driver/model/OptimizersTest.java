@@ -2,8 +2,6 @@ package io.kindling.driver.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import io.kindling.datasets.Normalization;
-import io.kindling.worker.MinibatchAssembler;
 import io.kindling.worker.TinyNets;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -17,7 +15,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 class OptimizersTest {
     private static final double LR = 0.1;
     private static final double WD = 0.05;
-    private final DataSet batch = new MinibatchAssembler(Normalization.MNIST, 10).assemble(TinyNets.examples(16, 7), 0, 16);
+    private final DataSet batch = TinyNets.assembler().assemble(TinyNets.examples(16, 7), 0, 16, false, 0);
 
     @Test
     void weightDecayIsAddedToTheGradientForSgd() {

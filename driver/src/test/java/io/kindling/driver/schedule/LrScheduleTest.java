@@ -116,7 +116,7 @@ class LrScheduleTest {
     }
 
     private static EpochResult epoch(int e, double testLoss, double testAccuracy) {
-        return new EpochResult(e, 0, new EpochStats(100, 1, 1, 1.0, 1, 1),
+        return new EpochResult(e, 0, new EpochStats(100, 1, 1, 1.0, 1, 1), null,
                 new EvalStats(testLoss * 1000, Math.round(testAccuracy * 1000), 1000), 0);
     }
 }

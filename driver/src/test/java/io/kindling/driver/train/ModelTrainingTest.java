@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.datasets.Example;
-import io.kindling.datasets.ExampleRdd;
-import io.kindling.datasets.Normalization;
+import io.kindling.datasets.BadRecords;
 import io.kindling.datasets.mnist.MnistSource;
 import io.kindling.datasets.testing.LocalSpark;
 import io.kindling.datasets.testing.SyntheticMnist;
@@ -14,6 +13,7 @@ import io.kindling.driver.model.ModelZoo;
 import io.kindling.driver.model.Shape;
 import io.kindling.driver.schedule.SchedulerSpec;
 import io.kindling.worker.EvalStats;
+import io.kindling.worker.TinyNets;
 import io.kindling.worker.WorkerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -96,13 +96,13 @@ class ModelTrainingTest {
     @Test
     void evaluationRunsWithDropoutOffSoItIsDeterministic() {
         Configuration conf = new Configuration();
-        MultiLayerConfiguration model = ModelFactory.build(spec().build(), Shape.image(1, 28, 28), 10, conf)
+        MultiLayerConfiguration model = ModelFactory.build(spec().build(), Shape.image(1, 28, 28), 10, false, conf)
                 .configuration();
         MultiLayerNetwork net = new MultiLayerNetwork(model.clone());
         net.init();
         MnistSource test = MnistSource.open(data.toString(), MnistSource.Split.TEST, 0, conf);
-        JavaRDD<Example> rdd = ExampleRdd.load(LocalSpark.context(), test, 2);
-        WorkerConfig config = new WorkerConfig(model.toJson(), 64, 1, 10, Normalization.MNIST, 1, 1, false, 0);
+        JavaRDD<Example> rdd = test.rdd(LocalSpark.context(), 2, BadRecords.failing());
+        WorkerConfig config = TinyNets.config(model, 64, 1, 1, false);
         try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config, 2)) {
             EvalStats once = engine.evaluate(net.params().toFloatVector(), rdd, 50, "eval");
             EvalStats twice = engine.evaluate(net.params().toFloatVector(), rdd, 50, "eval");

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kindling.datasets.EpochShuffle;
 import io.kindling.datasets.Example;
-import io.kindling.datasets.Normalization;
+import io.kindling.datasets.Permutation;
 import io.kindling.datasets.Shard;
 import io.kindling.datasets.testing.LocalSpark;
 import io.kindling.worker.MinibatchAssembler;
@@ -47,13 +46,13 @@ class ParameterAveragingTest {
     private void assertOneWorkerEqualsPlainFit(IUpdater updater, double lr) {
         int n = 20 * BATCH;
         MultiLayerConfiguration conf = TinyNets.mlp(updater);
-        Example[] examples = TinyNets.examples(n, 3);
+        List<Example> examples = TinyNets.examples(n, 3);
         MultiLayerNetwork start = newNet(conf);
         ModelState model = ModelState.of(start);
         int builtBefore = NetworkPool.built();
 
         try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 1), 1)) {
-            EpochStats stats = engine.trainEpoch(model, rdd(examples), n, 1, lr, 0, RoundListener.NONE);
+            EpochStats stats = engine.trainEpoch(model, rdd(examples), n, 1, lr, false, 0, RoundListener.NONE);
             assertEquals(20, stats.rounds());
             assertEquals(n, stats.examples());
         }
@@ -61,10 +60,10 @@ class ParameterAveragingTest {
 
         MultiLayerNetwork plain = newNet(conf);
         plain.params().assign(start.params());
-        Example[] order = epochOrder(examples, 1);
-        MinibatchAssembler assembler = new MinibatchAssembler(Normalization.MNIST, 10);
+        List<Example> order = epochOrder(examples, 1);
+        MinibatchAssembler assembler = TinyNets.assembler();
         for (int b = 0; b < 20; b++) {
-            plain.fit(assembler.assemble(order, b * BATCH, (b + 1) * BATCH));
+            plain.fit(assembler.assemble(order, b * BATCH, (b + 1) * BATCH, true, 1));
         }
         assertEquals(20, model.iteration());
         assertTrue(maxAbsDiff(plain.params().toFloatVector(), model.params()) <= 1e-6,
@@ -98,17 +97,17 @@ class ParameterAveragingTest {
 
     private void assertAveragesLocalModels(MultiLayerConfiguration conf) {
         int n = 351; // slices of 175 and 176 examples: three minibatches each, the last ones partial
-        Example[] examples = TinyNets.examples(n, 8);
+        List<Example> examples = TinyNets.examples(n, 8);
         MultiLayerNetwork start = newNet(conf);
         ModelState model = ModelState.of(start);
 
         try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 3), 2)) {
             assertEquals(1, engine.roundsPerEpoch(n));
-            engine.trainEpoch(model, rdd(examples), n, 1, 0.01, 0, RoundListener.NONE);
+            engine.trainEpoch(model, rdd(examples), n, 1, 0.01, false, 0, RoundListener.NONE);
         }
 
-        Example[] order = epochOrder(examples, 1);
-        MinibatchAssembler assembler = new MinibatchAssembler(Normalization.MNIST, 10);
+        List<Example> order = epochOrder(examples, 1);
+        MinibatchAssembler assembler = TinyNets.assembler();
         List<Shard> slices = Shard.split(n, 2);
         float[][] params = new float[2][];
         float[][] updater = new float[2][];
@@ -117,7 +116,7 @@ class ParameterAveragingTest {
             local.params().assign(start.params());
             Shard s = slices.get(w);
             for (int from = s.first(); from < s.first() + s.count(); from += BATCH) {
-                local.fit(assembler.assemble(order, from, Math.min(from + BATCH, s.first() + s.count())));
+                local.fit(assembler.assemble(order, from, Math.min(from + BATCH, s.first() + s.count()), true, 1));
             }
             params[w] = local.params().toFloatVector();
             updater[w] = local.getUpdater().getStateViewArray().toFloatVector();
@@ -133,15 +132,15 @@ class ParameterAveragingTest {
     void everyExampleIsTrainedExactlyOncePerEpochWithUnevenWorkers() {
         int n = 1000;
         MultiLayerConfiguration conf = TinyNets.mlp(new Sgd(0.01));
-        Example[] examples = TinyNets.examples(n, 5);
+        List<Example> examples = TinyNets.examples(n, 5);
         ModelState model = ModelState.of(newNet(conf));
-        WorkerConfig traced = new WorkerConfig(conf.toJson(), BATCH, 5, 10, Normalization.MNIST, SEED, 1, true, 0);
+        WorkerConfig traced = TinyNets.config(conf, BATCH, 5, SEED, true);
         List<int[]> epochs = new ArrayList<>();
 
         try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), traced, 3)) {
             for (int epoch = 1; epoch <= 2; epoch++) {
                 List<Integer> trained = new ArrayList<>();
-                EpochStats stats = engine.trainEpoch(model, rdd(examples), n, epoch, 0.01, 0,
+                EpochStats stats = engine.trainEpoch(model, rdd(examples), n, epoch, 0.01, false, 0,
                         (e, round, rounds, result, seconds) -> {
                             for (int i : result.trainedIndices()) {
                                 trained.add(i);
@@ -166,18 +165,19 @@ class ParameterAveragingTest {
         MultiLayerConfiguration conf = TinyNets.mlp(new Sgd(0.01));
         ModelState model = ModelState.of(newNet(conf));
         try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 2), 2)) {
-            EpochStats stats = engine.trainEpoch(model, rdd(TinyNets.examples(n, 5)), n, 1, 0.01, 1, RoundListener.NONE);
+            EpochStats stats = engine.trainEpoch(model, rdd(TinyNets.examples(n, 5)), n, 1, 0.01, false, 1,
+                    RoundListener.NONE);
             assertEquals(1, stats.rounds());
             assertEquals(4 * BATCH, stats.examples());
         }
     }
 
     private static WorkerConfig config(MultiLayerConfiguration conf, int k) {
-        return new WorkerConfig(conf.toJson(), BATCH, k, 10, Normalization.MNIST, SEED, 1, false, 0);
+        return TinyNets.config(conf, BATCH, k, SEED, false);
     }
 
-    private static JavaRDD<Example> rdd(Example[] examples) {
-        return LocalSpark.context().parallelize(Arrays.asList(examples), 3);
+    private static JavaRDD<Example> rdd(List<Example> examples) {
+        return LocalSpark.context().parallelize(examples, 3);
     }
 
     private static MultiLayerNetwork newNet(MultiLayerConfiguration conf) {
@@ -187,13 +187,13 @@ class ParameterAveragingTest {
     }
 
     /** The examples in the order the engine's epoch shuffle puts them. */
-    private static Example[] epochOrder(Example[] examples, int epoch) {
-        int[] positions = EpochShuffle.positions(examples.length, SEED, epoch);
-        Example[] order = new Example[examples.length];
+    private static List<Example> epochOrder(List<Example> examples, int epoch) {
+        Permutation permutation = Permutation.of(examples.size(), SEED, epoch);
+        Example[] order = new Example[examples.size()];
         for (Example e : examples) {
-            order[positions[e.index()]] = e;
+            order[(int) permutation.apply(e.index())] = e;
         }
-        return order;
+        return Arrays.asList(order);
     }
 
     private static float[] weightedMean(float[][] values, List<Shard> weights) {

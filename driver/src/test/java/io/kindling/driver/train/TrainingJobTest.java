@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.datasets.Example;
-import io.kindling.datasets.Normalization;
+import io.kindling.datasets.BadRecords;
 import io.kindling.datasets.Shard;
 import io.kindling.datasets.mnist.MnistSource;
 import io.kindling.datasets.testing.LocalSpark;
 import io.kindling.datasets.testing.MiniHdfs;
 import io.kindling.datasets.testing.SyntheticMnist;
 import io.kindling.driver.MnistForTests;
-import io.kindling.worker.MinibatchAssembler;
+import io.kindling.worker.TinyNets;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -89,10 +89,10 @@ class TrainingJobTest {
     private static double accuracy(MultiLayerNetwork net, Path dir) {
         MnistSource test = MnistSource.open(dir.toString(), MnistSource.Split.TEST, 0, new Configuration());
         List<Example> examples = new ArrayList<>();
-        test.read(new Shard(0, test.size()), new Configuration()).forEachRemaining(examples::add);
+        test.read(new Shard(0, test.size()), new Configuration(), BadRecords.failing()).forEachRemaining(examples::add);
         Example[] all = examples.toArray(new Example[0]);
-        INDArray output = net.output(new MinibatchAssembler(Normalization.MNIST, 10)
-                .assemble(all, 0, all.length).getFeatures(), false);
+        INDArray output = net.output(TinyNets.assembler().assemble(examples, 0, all.length, false, 0).getFeatures(),
+                false);
         int[] predicted = output.argMax(1).toIntVector();
         int correct = 0;
         for (int i = 0; i < all.length; i++) {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kindling.datasets.Normalization;
-import io.kindling.worker.MinibatchAssembler;
 import io.kindling.worker.TinyNets;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -16,7 +14,7 @@ import org.nd4j.linalg.dataset.DataSet;
 /** clip_grad_norm_ semantics: the norm of all gradients together, scaled by max_norm / (norm + 1e-6). */
 class GlobalNormClippingTest {
     private final MultiLayerConfiguration conf = TinyNets.mlp(new Sgd(0.5, 0, false));
-    private final DataSet batch = new MinibatchAssembler(Normalization.MNIST, 10).assemble(TinyNets.examples(32, 3), 0, 32);
+    private final DataSet batch = TinyNets.assembler().assemble(TinyNets.examples(32, 3), 0, 32, false, 0);
 
     @Test
     void aStepWithClippingMovesTheParametersByTheClippedMeanGradient() {

@@ -1,0 +1,315 @@
+package io.kindling.datasets.csv;
+
+import io.kindling.datasets.BadRecords;
+import io.kindling.datasets.DatasetFormatException;
+import io.kindling.datasets.DatasetInfo;
+import io.kindling.datasets.Example;
+import io.kindling.datasets.ExampleSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
+import org.apache.spark.api.java.JavaNewHadoopRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import scala.Tuple2;
+
+/**
+ * A CSV file, or a directory of them, on any Hadoop FileSystem: one example per line, numeric
+ * features and a label column. Files are split by Hadoop's line-aligned input splits, so large files
+ * are read in parallel. For a classification the labels map to class indices in sorted order (numeric
+ * order when every label is a number); the map comes from the training data and is reused for the test
+ * data, and saved with the model.
+ */
+public final class CsvSource implements ExampleSource {
+    private static final long serialVersionUID = 1L;
+
+    private final String name;
+    private final List<String> files;
+    private final CsvOptions options;
+    private final int columns;
+    private final int labelIndex;
+    private final List<String> columnNames;
+    private final List<String> classes;
+    private final long bytes;
+
+    private CsvSource(String name, List<String> files, CsvOptions options, int columns, int labelIndex,
+                      List<String> columnNames, List<String> classes, long bytes) {
+        this.name = name;
+        this.files = files;
+        this.options = options;
+        this.columns = columns;
+        this.labelIndex = labelIndex;
+        this.columnNames = columnNames;
+        this.classes = classes;
+        this.bytes = bytes;
+    }
+
+    /** Reads the header (metadata) of a CSV file or directory; the classes are still unknown. Driver-side. */
+    public static CsvSource open(String uri, CsvOptions options, Configuration conf) {
+        try {
+            Path path = new Path(uri);
+            FileSystem fs = path.getFileSystem(conf);
+            if (!fs.exists(path)) {
+                throw new DatasetFormatException(uri + ": not found, expected a CSV file or a directory of them");
+            }
+            List<FileStatus> statuses = new ArrayList<>();
+            if (fs.getFileStatus(path).isDirectory()) {
+                for (FileStatus s : fs.listStatus(path)) {
+                    String n = s.getPath().getName();
+                    if (s.isFile() && !n.startsWith(".") && !n.startsWith("_")) {
+                        statuses.add(s);
+                    }
+                }
+                statuses.sort(Comparator.comparing(s -> s.getPath().getName()));
+            } else {
+                statuses.add(fs.getFileStatus(path));
+            }
+            if (statuses.isEmpty()) {
+                throw new DatasetFormatException(uri + ": no CSV files in the directory");
+            }
+            String first;
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                    fs.open(statuses.get(0).getPath()), StandardCharsets.UTF_8))) {
+                first = reader.readLine();
+            }
+            String firstFile = statuses.get(0).getPath().getName();
+            if (first == null || first.isBlank()) {
+                throw new DatasetFormatException(firstFile + ", line 1: empty, expected "
+                        + (options.header() ? "a header" : "a row"));
+            }
+            String[] fields = split(first, options.delimiter());
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < fields.length; i++) {
+                names.add(options.header() ? fields[i] : "column " + i);
+            }
+            int label = labelIndex(options, names, firstFile);
+            if (fields.length < 2) {
+                throw new DatasetFormatException(firstFile + ", line 1: " + fields.length
+                        + " column, expected a label and at least one feature (delimiter '" + options.delimiter() + "')");
+            }
+            long total = statuses.stream().mapToLong(FileStatus::getLen).sum();
+            List<String> files = statuses.stream().map(s -> s.getPath().toString()).toList();
+            return new CsvSource("csv/" + path.getName(), files, options, fields.length, label, names, List.of(), total);
+        } catch (IOException e) {
+            throw new UncheckedIOException(uri + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static int labelIndex(CsvOptions options, List<String> names, String file) {
+        String column = options.labelColumn();
+        if (column == null) {
+            return names.size() - 1;
+        }
+        int byName = options.header() ? names.indexOf(column) : -1;
+        if (byName >= 0) {
+            return byName;
+        }
+        try {
+            int index = Integer.parseInt(column);
+            int resolved = index < 0 ? names.size() + index : index;
+            if (resolved >= 0 && resolved < names.size()) {
+                return resolved;
+            }
+        } catch (NumberFormatException ignored) {
+            // not an index: reported below
+        }
+        throw new IllegalArgumentException("--label-column " + column + ": " + file + " has no such column, expected "
+                + (options.header() ? "one of " + names + " or " : "") + "an index in 0.." + (names.size() - 1));
+    }
+
+    /** This source with the class map of a classification, found in the data (training). */
+    public CsvSource withClassesFromData(JavaSparkContext sc, int partitions) {
+        if (options.regression()) {
+            return this;
+        }
+        List<String> labels = lines(sc, partitions).map(t -> t._2()[labelIndex]).distinct().collect();
+        return withClasses(sorted(labels));
+    }
+
+    /** This source with a given class map (the training data's, for the test data). */
+    public CsvSource withClasses(List<String> newClasses) {
+        return new CsvSource(name, files, options, columns, labelIndex, columnNames, List.copyOf(newClasses), bytes);
+    }
+
+    /** Labels in numeric order when all are numbers, else in string order. */
+    public static List<String> sorted(List<String> labels) {
+        List<String> sorted = new ArrayList<>(labels);
+        boolean numeric = sorted.stream().allMatch(CsvSource::isNumber);
+        sorted.sort(numeric ? Comparator.comparingDouble(Double::parseDouble) : Comparator.naturalOrder());
+        return sorted;
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public DatasetInfo info() {
+        return DatasetInfo.numeric(columns - 1, options.regression() ? List.of() : classes);
+    }
+
+    /** The feature columns' names, in feature order. */
+    public List<String> featureNames() {
+        List<String> names = new ArrayList<>(columnNames);
+        names.remove(labelIndex);
+        return names;
+    }
+
+    @Override
+    public JavaRDD<Example> rdd(JavaSparkContext sc, int partitions, BadRecords bad) {
+        if (!options.regression() && classes.isEmpty()) {
+            throw new IllegalStateException("the classes of " + name + " are not known yet");
+        }
+        Map<String, Integer> classIndex = new HashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            classIndex.put(classes.get(i), i);
+        }
+        int label = labelIndex;
+        boolean regression = options.regression();
+        List<String> names = columnNames;
+        List<String> known = classes;
+        return lines(sc, partitions).flatMap(t -> {
+            String[] fields = t._2();
+            String where = t._1();
+            float[] values = new float[fields.length - 1];
+            float target;
+            try {
+                if (regression) {
+                    target = number(fields[label], names.get(label), where);
+                } else {
+                    Integer c = classIndex.get(fields[label]);
+                    if (c == null) {
+                        throw new DatasetFormatException(where + ": label '" + fields[label]
+                                + "' is not one of the training labels " + known);
+                    }
+                    target = c;
+                }
+                for (int i = 0, v = 0; i < fields.length; i++) {
+                    if (i != label) {
+                        values[v++] = number(fields[i], names.get(i), where);
+                    }
+                }
+            } catch (DatasetFormatException e) {
+                bad.handle(e);
+                return java.util.Collections.emptyIterator();
+            }
+            return List.of(Example.numeric(0, target, values)).iterator();
+        });
+    }
+
+    private static float number(String field, String column, String where) {
+        try {
+            float value = Float.parseFloat(field);
+            if (Float.isFinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new DatasetFormatException(where + ": column '" + column + "': '" + field + "' is not a number");
+    }
+
+    /** Every data line as (position for errors, fields), wrong field counts reported. */
+    private JavaRDD<Tuple2<String, String[]>> lines(JavaSparkContext sc, int partitions) {
+        Configuration conf = new Configuration(sc.hadoopConfiguration());
+        long splitSize = Math.max(1 << 20, bytes / Math.max(1, partitions) + 1);
+        conf.setLong("mapreduce.input.fileinputformat.split.maxsize", splitSize);
+        conf.set("mapreduce.input.fileinputformat.inputdir", String.join(",", files.stream()
+                .map(f -> new Path(f).toString().replace(",", "\\,")).toList()));
+        JavaNewHadoopRDD<LongWritable, Text> raw = (JavaNewHadoopRDD<LongWritable, Text>) sc.newAPIHadoopRDD(
+                conf, TextInputFormat.class, LongWritable.class, Text.class);
+        boolean header = options.header();
+        char delimiter = options.delimiter();
+        int expected = columns;
+        return raw.mapPartitionsWithInputSplit((split, it) -> {
+            FileSplit file = (FileSplit) split;
+            String fileName = file.getPath().getName();
+            boolean fromStart = file.getStart() == 0;
+            return new Iterator<Tuple2<String, String[]>>() {
+                private long line;
+                private Tuple2<String, String[]> next = advance();
+
+                private Tuple2<String, String[]> advance() {
+                    while (it.hasNext()) {
+                        Tuple2<LongWritable, Text> record = it.next();
+                        long offset = record._1().get();
+                        String text = record._2().toString();
+                        line++;
+                        if ((header && offset == 0) || text.isBlank()) {
+                            continue;
+                        }
+                        String where = fromStart ? fileName + ", line " + line : fileName + ", byte " + offset;
+                        String[] fields = split(text, delimiter);
+                        if (fields.length != expected) {
+                            throw new DatasetFormatException(where + ": " + fields.length + " fields, expected "
+                                    + expected + " (delimiter '" + delimiter + "')");
+                        }
+                        return new Tuple2<>(where, fields);
+                    }
+                    return null;
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return next != null;
+                }
+
+                @Override
+                public Tuple2<String, String[]> next() {
+                    if (next == null) {
+                        throw new NoSuchElementException();
+                    }
+                    Tuple2<String, String[]> current = next;
+                    next = advance();
+                    return current;
+                }
+            };
+        }, true);
+    }
+
+    /** Splits a line on the delimiter and strips surrounding quotes and spaces from each field. */
+    static String[] split(String line, char delimiter) {
+        String[] fields = line.split(java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1);
+        for (int i = 0; i < fields.length; i++) {
+            String f = fields[i].trim();
+            if (f.length() >= 2 && f.startsWith("\"") && f.endsWith("\"")) {
+                f = f.substring(1, f.length() - 1);
+            }
+            fields[i] = f;
+        }
+        return fields;
+    }
+
+    @Override
+    public String toString() {
+        return name + Arrays.toString(files.toArray());
+    }
+}
