@@ -1,9 +1,8 @@
 package io.kindling.driver.checkpoint;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kindling.datasets.HadoopFiles;
+import io.kindling.driver.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,9 +38,7 @@ public final class CheckpointStore {
     public static final String STATE = "state.json";
     private static final Pattern EPOCH_DIR = Pattern.compile("epoch-(\\d+)");
     private static final String TMP_MARK = ".tmp-";
-    static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    static final ObjectMapper JSON = Json.MAPPER;
 
     private final String uri;
     private final Path root;

@@ -9,7 +9,7 @@ import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
+import io.kindling.driver.train.ModelWriter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -23,8 +23,9 @@ public final class ModelExport {
     private ModelExport() {
     }
 
-    public static void wholeModel(MultiLayerNetwork net, String uri, Configuration conf) throws IOException {
-        HadoopFiles.writeAtomically(new Path(uri), conf, out -> ModelSerializer.writeModel(net, out, false));
+    /** The whole model, with the data description and transforms of its training (see ModelWriter). */
+    public static void wholeModel(MultiLayerNetwork net, ModelWriter.Metadata metadata, String uri, Configuration conf) {
+        ModelWriter.save(net, false, metadata, uri, conf);
     }
 
     public static void parameters(MultiLayerNetwork net, String uri, Configuration conf) throws IOException {

@@ -5,6 +5,7 @@ import io.kindling.driver.checkpoint.Checkpoints;
 import io.kindling.driver.checkpoint.ModelExport;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.train.EpochResult;
+import io.kindling.driver.train.ModelWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -80,7 +81,8 @@ public final class CheckpointsCommand {
                 if (paramsOnly) {
                     ModelExport.parameters(net, output, conf);
                 } else {
-                    ModelExport.wholeModel(net, output, conf);
+                    TrainingState state = resolved.store().readState(resolved.checkpoint());
+                    ModelExport.wholeModel(net, new ModelWriter.Metadata(state.data(), state.transforms()), output, conf);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("--output " + output + ": " + e.getMessage(), e);

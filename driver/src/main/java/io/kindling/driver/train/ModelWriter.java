@@ -1,26 +1,77 @@
 package io.kindling.driver.train;
 
+import io.kindling.datasets.DatasetInfo;
+import io.kindling.driver.Json;
 import io.kindling.datasets.HadoopFiles;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * Saves a network as a DL4J model zip (configuration, parameters, updater state) to any Hadoop
- * FileSystem URI, atomically: the target is either the whole model or untouched.
+ * Saves a network as a DL4J model zip to any Hadoop FileSystem URI, atomically (the target is either
+ * the whole model or untouched). Next to DL4J's entries the zip carries {@code kindling.json}: the
+ * shape of an input example, the class names (a CSV dataset's label map) and the transforms with
+ * normalize(auto) resolved, so predictions see data prepared as in training. DL4J ignores the entry.
  */
 public final class ModelWriter {
+    public static final String METADATA = "kindling.json";
+
     private ModelWriter() {
     }
 
-    public static void save(MultiLayerNetwork net, String uri, Configuration conf) {
+    /** What a saved model needs besides its weights. */
+    public record Metadata(DatasetInfo data, String transforms) {
+    }
+
+    public static void save(MultiLayerNetwork net, boolean withUpdater, Metadata metadata, String uri,
+                            Configuration conf) {
         try {
-            HadoopFiles.writeAtomically(new Path(uri), conf, out -> ModelSerializer.writeModel(net, out, true));
+            ByteArrayOutputStream dl4j = new ByteArrayOutputStream();
+            ModelSerializer.writeModel(net, dl4j, withUpdater);
+            HadoopFiles.writeAtomically(new Path(uri), conf, out -> {
+                ZipOutputStream zip = new ZipOutputStream(out);
+                try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(dl4j.toByteArray()))) {
+                    for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                        zip.putNextEntry(new ZipEntry(entry.getName()));
+                        in.transferTo(zip);
+                        zip.closeEntry();
+                    }
+                }
+                if (metadata != null) {
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("data", metadata.data());
+                    json.put("transforms", metadata.transforms());
+                    zip.putNextEntry(new ZipEntry(METADATA));
+                    zip.write(Json.MAPPER.writeValueAsBytes(json));
+                    zip.closeEntry();
+                }
+                zip.finish();
+            });
         } catch (IOException e) {
-            throw new UncheckedIOException("--save-model " + uri + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(uri + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The metadata of a saved model, or null when it has none (a plain DL4J zip). */
+    public static Metadata read(InputStream modelZip) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(modelZip)) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                if (entry.getName().equals(METADATA)) {
+                    return Json.MAPPER.readValue(in.readAllBytes(), Metadata.class);
+                }
+            }
+        }
+        return null;
     }
 }

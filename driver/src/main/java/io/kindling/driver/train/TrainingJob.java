@@ -138,7 +138,8 @@ public final class TrainingJob {
         if (spec.saveModel() != null) {
             LearningRates.set(net, history.isEmpty() ? spec.optimizer().lr() : history.get(history.size() - 1).lr());
             model.applyTo(net);
-            ModelWriter.save(net, spec.saveModel(), sc.hadoopConfiguration());
+            ModelWriter.save(net, true, new ModelWriter.Metadata(workerConfig.data(), workerConfig.transforms().text()),
+                    spec.saveModel(), sc.hadoopConfiguration());
             out.println("Saved model to " + spec.saveModel());
         }
         return history;

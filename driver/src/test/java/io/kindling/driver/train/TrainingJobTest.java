@@ -80,6 +80,12 @@ class TrainingJobTest {
                 restored = ModelSerializer.restoreMultiLayerNetwork(in, true);
             }
             assertEquals(1, fs.listStatus(path.getParent()).length, "no temporary file left beside the model");
+            try (InputStream in = fs.open(path)) {
+                ModelWriter.Metadata metadata = ModelWriter.read(in);
+                assertEquals("1x28x28", metadata.data().shape());
+                assertEquals(10, metadata.data().numClasses());
+                assertEquals("to_tensor; normalize(0.1307, 0.3081)", metadata.transforms());
+            }
             assertEquals(accuracy(restored, tmp), results.get(0).test().accuracy(), 0, uri);
             assertEquals(results.get(0).train().minibatches() / 2, restored.getIterationCount(),
                     "the iteration count advances by the steps of one worker, not of all");
