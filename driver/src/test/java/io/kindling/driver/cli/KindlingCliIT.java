@@ -138,6 +138,27 @@ class KindlingCliIT {
     }
 
     @Test
+    void aNonNumericCsvFieldIsOneLineWithFileLineAndColumn() throws Exception {
+        Path csv = Files.writeString(tmp.resolve("train.csv"), "a,b,label\n1,2,x\n3,4,y\n5,five,x\n");
+        Launcher.Result run = Launcher.run(Map.of(), "train", "--dataset", "csv", "--train-data", Launcher.path(csv),
+                "--model", "mlp", "--epochs", "1", "--workers", "2");
+        assertEquals(1, run.exitCode(), run.stderr());
+        assertEquals(List.of("kindling train: error: train.csv, line 4: column 'b': 'five' is not a number"),
+                Launcher.errorLines(run));
+    }
+
+    @Test
+    void anEmptyImageClassFolderIsOneLine() throws Exception {
+        io.kindling.datasets.testing.ImageFolders.write(tmp.resolve("img"), List.of("a"), 2, 8, 1);
+        Files.createDirectories(tmp.resolve("img/b"));
+        Launcher.Result run = Launcher.run(Map.of(), "train", "--dataset", "images", "--train-data",
+                Launcher.path(tmp.resolve("img")), "--model", "mlp", "--epochs", "1");
+        assertEquals(1, run.exitCode(), run.stderr());
+        assertEquals(List.of("kindling train: error: file:" + Launcher.path(tmp.resolve("img/b"))
+                + ": no images, expected files ending in [bmp, gif, jpeg, jpg, png]"), Launcher.errorLines(run));
+    }
+
+    @Test
     void badOptionValueNamesTheOptionAndExitsWith2() throws Exception {
         Launcher.Result run = Launcher.run(Map.of(), "train", "--batch-size", "0");
         assertEquals(2, run.exitCode());
