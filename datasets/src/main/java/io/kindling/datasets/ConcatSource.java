@@ -43,10 +43,24 @@ public final class ConcatSource implements ExampleSource {
     }
 
     @Override
+    public long bytes() {
+        long total = 0;
+        for (ExampleSource s : sources) {
+            if (s.bytes() < 0) {
+                return -1;
+            }
+            total += s.bytes();
+        }
+        return total;
+    }
+
+    @Override
     public JavaRDD<Example> rdd(JavaSparkContext sc, int partitions, BadRecords bad) {
+        long total = Math.max(1, bytes());
         JavaRDD<Example> all = null;
         for (ExampleSource s : sources) {
-            JavaRDD<Example> part = s.rdd(sc, Math.max(1, partitions / sources.size()), bad);
+            int share = bytes() < 0 ? partitions / sources.size() : (int) (partitions * Math.max(0, s.bytes()) / total);
+            JavaRDD<Example> part = s.rdd(sc, Math.max(1, share), bad);
             all = all == null ? part : all.union(part);
         }
         return all;

@@ -19,4 +19,9 @@ public interface ExampleSource extends Serializable {
 
     /** The examples, in a stable order; their indices are assigned afterwards ({@link IndexedData}). */
     JavaRDD<Example> rdd(JavaSparkContext sc, int partitions, BadRecords bad);
+
+    /** Roughly how many bytes the source reads, to size its partitions; -1 when unknown. */
+    default long bytes() {
+        return -1;
+    }
 }

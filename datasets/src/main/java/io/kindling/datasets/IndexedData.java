@@ -24,8 +24,17 @@ public final class IndexedData {
         this.summary = summary;
     }
 
-    public static IndexedData load(JavaSparkContext sc, ExampleSource source, int partitions, StorageLevel cache,
+    /** Target bytes per partition: a cached or spilled block stays small next to an executor's heap. */
+    static final long PARTITION_BYTES = 32L << 20;
+
+    /**
+     * Reads {@code source} in at least {@code minPartitions} partitions, more when it is large, so
+     * that no partition (a cached block, a task's input) comes near an executor's memory.
+     */
+    public static IndexedData load(JavaSparkContext sc, ExampleSource source, int minPartitions, StorageLevel cache,
                                    BadRecords bad) {
+        int partitions = (int) Math.max(minPartitions, Math.min(100_000, (source.bytes() + PARTITION_BYTES - 1)
+                / PARTITION_BYTES));
         JavaRDD<Example> read = source.rdd(sc, partitions, bad).setName(source.name());
         if (cache != null && !cache.equals(StorageLevel.NONE())) {
             read = read.persist(cache);

@@ -129,6 +129,11 @@ public final class CifarSource extends ShardedSource {
     }
 
     @Override
+    public long bytes() {
+        return (long) size * RECORD;
+    }
+
+    @Override
     public Iterator<Example> read(Shard shard, Configuration conf, BadRecords bad) {
         return new Iterator<>() {
             private int nextRecord = shard.first();

@@ -176,6 +176,11 @@ public final class CsvSource implements ExampleSource {
         return DatasetInfo.numeric(columns - 1, options.regression() ? List.of() : classes);
     }
 
+    @Override
+    public long bytes() {
+        return bytes;
+    }
+
     /** The feature columns' names, in feature order. */
     public List<String> featureNames() {
         List<String> names = new ArrayList<>(columnNames);

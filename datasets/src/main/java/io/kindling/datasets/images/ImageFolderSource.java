@@ -45,9 +45,10 @@ public final class ImageFolderSource implements ExampleSource {
     private final int height;
     private final int width;
     private final int channels;
+    private final long bytes;
 
     private ImageFolderSource(String name, List<String> files, int[] labels, List<String> classes, int height,
-                              int width, int channels) {
+                              int width, int channels, long bytes) {
         this.name = name;
         this.files = files;
         this.labels = labels;
@@ -55,6 +56,7 @@ public final class ImageFolderSource implements ExampleSource {
         this.height = height;
         this.width = width;
         this.channels = channels;
+        this.bytes = bytes;
     }
 
     /**
@@ -86,6 +88,7 @@ public final class ImageFolderSource implements ExampleSource {
             }
             List<String> files = new ArrayList<>();
             List<Integer> labels = new ArrayList<>();
+            long decoded = 0;
             for (int c = 0; c < folders.size(); c++) {
                 List<String> images = new ArrayList<>();
                 for (FileStatus s : fs.listStatus(folders.get(c).getPath())) {
@@ -108,8 +111,9 @@ public final class ImageFolderSource implements ExampleSource {
                 h = first.getHeight();
                 w = first.getWidth();
             }
+            decoded = (long) files.size() * h * w * (grayscale ? 1 : 3);
             return new ImageFolderSource("images/" + base.getName(), files, labels.stream().mapToInt(i -> i).toArray(),
-                    names, h, w, grayscale ? 1 : 3);
+                    names, h, w, grayscale ? 1 : 3, decoded);
         } catch (IOException e) {
             throw new UncheckedIOException(root + ": cannot list: " + e.getMessage(), e);
         }
@@ -123,6 +127,12 @@ public final class ImageFolderSource implements ExampleSource {
     @Override
     public String name() {
         return name;
+    }
+
+    /** The decoded size: what is cached and shuffled. */
+    @Override
+    public long bytes() {
+        return bytes;
     }
 
     @Override

@@ -84,6 +84,11 @@ public final class MnistSource extends ShardedSource {
     }
 
     @Override
+    public long bytes() {
+        return (long) size * (ROWS * COLS + 1);
+    }
+
+    @Override
     public DatasetInfo info() {
         return DatasetInfo.image(1, ROWS, COLS, DatasetInfo.numbered(CLASSES));
     }
