@@ -6,6 +6,7 @@ import io.kindling.driver.cli.CheckpointsCommand;
 import io.kindling.driver.cli.DatasetsCommand;
 import io.kindling.driver.cli.EvaluateCommand;
 import io.kindling.driver.cli.ModelsCommand;
+import io.kindling.driver.cli.PredictCommand;
 import io.kindling.driver.cli.ErrorReporter;
 import io.kindling.driver.cli.TrainCommand;
 import picocli.CommandLine;
@@ -14,10 +15,8 @@ import picocli.CommandLine.Command;
 /** The command line: {@code kindling train ...}, {@code kindling datasets fetch ...}. */
 @Command(name = "kindling", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Distributed deep-learning training on Apache Spark with parameter averaging.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, CheckpointsCommand.class, ModelsCommand.class,
-                DatasetsCommand.class,
-                BenchmarkCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, CheckpointsCommand.class,
+                ModelsCommand.class, DatasetsCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -17,6 +17,12 @@ public final class LocalEvaluation {
     }
 
     public static EvalStats run(WorkerConfig config, float[] params, Iterator<Example> examples, int batchSize) {
+        return report(config, params, examples, batchSize, false).stats();
+    }
+
+    /** Loss and accuracy and, when asked (classification only), the confusion matrix. */
+    public static EvalReport report(WorkerConfig config, float[] params, Iterator<Example> examples, int batchSize,
+                                    boolean withConfusion) {
         Backend.useThreads(config.threadsPerTask());
         NetworkPool.PooledNetwork pooled = NetworkPool.borrow(config.modelJson(), config.clipGradNorm());
         try {
@@ -24,23 +30,25 @@ public final class LocalEvaluation {
             FlatModel.setParams(net, params);
             MinibatchAssembler assembler = config.assembler();
             boolean regression = config.data().isRegression();
+            ConfusionMatrix confusion = withConfusion && !regression
+                    ? new ConfusionMatrix(config.data().numClasses()) : null;
             EvalStats total = EvalStats.ZERO;
             List<Example> batch = new ArrayList<>(batchSize);
             while (examples.hasNext()) {
                 batch.add(examples.next());
                 if (batch.size() == batchSize || !examples.hasNext()) {
-                    total = total.plus(evaluate(net, assembler, batch, regression));
+                    total = total.plus(evaluate(net, assembler, batch, regression, confusion));
                     batch.clear();
                 }
             }
-            return total;
+            return new EvalReport(total, confusion);
         } finally {
             NetworkPool.giveBack(pooled);
         }
     }
 
     private static EvalStats evaluate(MultiLayerNetwork net, MinibatchAssembler assembler, List<Example> batch,
-                                      boolean regression) {
+                                      boolean regression, ConfusionMatrix confusion) {
         EvalLoss lossOf = EvalLoss.of(net);
         INDArray features = assembler.assemble(batch, 0, batch.size(), false, 0).getFeatures();
         float[][] probabilities = net.output(features, false).toFloatMatrix();
@@ -62,6 +70,9 @@ public final class LocalEvaluation {
             }
             if (predicted == label) {
                 correct++;
+            }
+            if (confusion != null) {
+                confusion.add(label, predicted);
             }
         }
         return new EvalStats(loss, correct, batch.size());

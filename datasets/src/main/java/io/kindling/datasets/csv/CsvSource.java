@@ -301,7 +301,7 @@ public final class CsvSource implements ExampleSource {
     }
 
     /** Splits a line on the delimiter and strips surrounding quotes and spaces from each field. */
-    static String[] split(String line, char delimiter) {
+    public static String[] split(String line, char delimiter) {
         String[] fields = line.split(java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1);
         for (int i = 0; i < fields.length; i++) {
             String f = fields[i].trim();

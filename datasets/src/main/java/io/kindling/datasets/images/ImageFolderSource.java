@@ -119,6 +119,16 @@ public final class ImageFolderSource implements ExampleSource {
         }
     }
 
+    /** True for the file names this source decodes (by extension). */
+    public static boolean isImage(String file) {
+        return EXTENSIONS.contains(extension(file));
+    }
+
+    /** One image decoded and resized (bilinear) to channels × height × width 8-bit pixels. */
+    public static byte[] load(String file, Configuration conf, int height, int width, int channels) {
+        return pixels(decode(file, conf), height, width, channels);
+    }
+
     private static String extension(String file) {
         int dot = file.lastIndexOf('.');
         return dot < 0 ? "" : file.substring(dot + 1).toLowerCase(Locale.ROOT);

@@ -82,7 +82,8 @@ public final class CheckpointsCommand {
                     ModelExport.parameters(net, output, conf);
                 } else {
                     TrainingState state = resolved.store().readState(resolved.checkpoint());
-                    ModelExport.wholeModel(net, new ModelWriter.Metadata(state.data(), state.transforms()), output, conf);
+                    ModelExport.wholeModel(net, new ModelWriter.Metadata(state.data(), state.transforms(),
+                            state.spec().data()), output, conf);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("--output " + output + ": " + e.getMessage(), e);

@@ -34,6 +34,7 @@ final class ResumePolicy {
             new Changeable("--save-model", (b, g) -> b.saveModel(g.saveModel())),
             new Changeable("--keep-last", (b, g) -> b.keepLast(g.keepLast())),
             new Changeable("--keep-best", (b, g) -> b.keepBest(g.keepBest())),
+            new Changeable("--run-dir", (b, g) -> b.runDir(g.runDir())),
             new Changeable("--data-dir", (b, g) -> b.dataDir(g.data().dir())),
             new Changeable("--mirror", (b, g) -> b.mirrors(g.data().mirrors())),
             new Changeable("--download", (b, g) -> b.download(g.data().download())),

@@ -234,6 +234,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String keepBest = DEFAULTS.keepBest();
 
+    @Option(names = "--run-dir", paramLabel = "URI",
+            description = "Write metrics there, any Hadoop FileSystem URI: metrics.jsonl and TensorBoard event files"
+                    + " (tensorboard --logdir URI).")
+    String runDir;
+
     @Option(names = "--resume", description = "Continue from the newest valid checkpoint in --checkpoint-dir"
             + " (start afresh if there is none). Options not given are the checkpoint's.")
     boolean resume;
@@ -296,7 +301,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .nesterov(nesterov).clipGradNorm(clipGradNorm).scheduler(schedule).seed(seed)
                     .logInterval(logInterval).dryRun(dryRun).saveModel(saveModel).limitTrain(limitTrain)
                     .limitTest(limitTest).workers(workers).averagingFrequency(averagingFrequency)
-                    .checkpointDir(checkpointDir).keepLast(keepLast).keepBest(keepBest);
+                    .checkpointDir(checkpointDir).keepLast(keepLast).keepBest(keepBest).runDir(runDir);
             if (lr != null) {
                 b.lr(lr);
             }

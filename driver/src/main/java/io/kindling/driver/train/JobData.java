@@ -117,7 +117,7 @@ public final class JobData implements AutoCloseable {
         ensureFetched(spec, conf, out);
         List<ExampleSource> sources = sources(spec, false, trainedOn, conf);
         if (sources.isEmpty()) {
-            throw new IllegalArgumentException("--test-data: the checkpoint's job had no test data; give some");
+            throw new IllegalArgumentException("--test-data: the model's training job had no test data; give some");
         }
         ExampleSource source = ConcatSource.of(sources);
         BadRecords bad = spec.skipBadRecords()

@@ -21,11 +21,12 @@ import java.util.Locale;
  * @param checkpointDir      where a checkpoint is written after every epoch; null for none
  * @param keepLast           checkpoints kept besides the best
  * @param keepBest           the metric whose best checkpoint is kept too, or "none"
+ * @param runDir             where metrics (JSON lines, TensorBoard events) are written; null for none
  */
 public record JobSpec(String model, String modelFile, List<Integer> hidden, String loss, DataSpec data, int epochs,
                       int batchSize, int testBatchSize, OptimizerSpec optimizer, SchedulerSpec scheduler, long seed,
                       int logInterval, boolean dryRun, String saveModel, int workers, int averagingFrequency,
-                      String checkpointDir, int keepLast, String keepBest) implements Serializable {
+                      String checkpointDir, int keepLast, String keepBest, String runDir) implements Serializable {
 
     public JobSpec {
         hidden = List.copyOf(hidden);
@@ -87,6 +88,9 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         if (checkpointDir != null) {
             s.append(String.format("%n  checkpoint-dir=%s keep-last=%d keep-best=%s", checkpointDir, keepLast, keepBest));
         }
+        if (runDir != null) {
+            s.append(String.format("%n  run-dir=%s", runDir));
+        }
         if (saveModel != null) {
             s.append(String.format("%n  save-model=%s", saveModel));
         }
@@ -117,26 +121,7 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         b.modelFile = modelFile;
         b.hidden = hidden;
         b.loss = loss;
-        b.dataset = data.dataset();
-        b.dataDir = data.dir();
-        b.mirrors = data.mirrors();
-        b.download = data.download();
-        b.trainData = data.trainData();
-        b.testData = data.testData();
-        b.csvHeader = data.csvHeader();
-        b.labelColumn = data.labelColumn();
-        b.delimiter = data.delimiter();
-        b.regression = data.regression();
-        b.imageHeight = data.imageHeight();
-        b.imageWidth = data.imageWidth();
-        b.grayscale = data.grayscale();
-        b.transforms = data.transforms();
-        b.validationSplit = data.validationSplit();
-        b.dropLast = data.dropLast();
-        b.cache = data.cache();
-        b.skipBadRecords = data.skipBadRecords();
-        b.limitTrain = data.limitTrain();
-        b.limitTest = data.limitTest();
+        b.data(data);
         b.epochs = epochs;
         b.batchSize = batchSize;
         b.testBatchSize = testBatchSize;
@@ -156,6 +141,7 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         b.checkpointDir = checkpointDir;
         b.keepLast = keepLast;
         b.keepBest = keepBest;
+        b.runDir = runDir;
         return b;
     }
 
@@ -207,6 +193,7 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         private String checkpointDir;
         private int keepLast = 3;
         private String keepBest = Metric.TEST_ACCURACY.key();
+        private String runDir;
 
         /** The seed's StepLR(step_size=1, gamma=0.7), with PyTorch's defaults for every other scheduler. */
         public static SchedulerSpec defaultScheduler() {
@@ -262,6 +249,32 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         public Builder checkpointDir(String v) { checkpointDir = v; return this; }
         public Builder keepLast(int v) { keepLast = v; return this; }
         public Builder keepBest(String v) { keepBest = v; return this; }
+        public Builder runDir(String v) { runDir = v; return this; }
+
+        /** Every data option from {@code d}. */
+        public Builder data(DataSpec d) {
+        this.dataset = d.dataset();
+        this.dataDir = d.dir();
+        this.mirrors = d.mirrors();
+        this.download = d.download();
+        this.trainData = d.trainData();
+        this.testData = d.testData();
+        this.csvHeader = d.csvHeader();
+        this.labelColumn = d.labelColumn();
+        this.delimiter = d.delimiter();
+        this.regression = d.regression();
+        this.imageHeight = d.imageHeight();
+        this.imageWidth = d.imageWidth();
+        this.grayscale = d.grayscale();
+        this.transforms = d.transforms();
+        this.validationSplit = d.validationSplit();
+        this.dropLast = d.dropLast();
+        this.cache = d.cache();
+        this.skipBadRecords = d.skipBadRecords();
+        this.limitTrain = d.limitTrain();
+        this.limitTest = d.limitTest();
+            return this;
+        }
 
         public JobSpec build() {
             OptimizerSpec o = new OptimizerSpec(optimizer,
@@ -271,7 +284,7 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
                     delimiter, regression, imageHeight, imageWidth, grayscale, transforms, validationSplit, dropLast,
                     cache, skipBadRecords, limitTrain, limitTest);
             return new JobSpec(model, modelFile, hidden, loss, d, epochs, batchSize, testBatchSize, o, scheduler, seed,
-                    logInterval, dryRun, saveModel, workers, averagingFrequency, checkpointDir, keepLast, keepBest);
+                    logInterval, dryRun, saveModel, workers, averagingFrequency, checkpointDir, keepLast, keepBest, runDir);
         }
     }
 }

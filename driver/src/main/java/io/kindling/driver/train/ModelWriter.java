@@ -21,8 +21,9 @@ import org.deeplearning4j.util.ModelSerializer;
 /**
  * Saves a network as a DL4J model zip to any Hadoop FileSystem URI, atomically (the target is either
  * the whole model or untouched). Next to DL4J's entries the zip carries {@code kindling.json}: the
- * shape of an input example, the class names (a CSV dataset's label map) and the transforms with
- * normalize(auto) resolved, so predictions see data prepared as in training. DL4J ignores the entry.
+ * shape of an input example, the class names (a CSV dataset's label map), the transforms with
+ * normalize(auto) resolved, so predictions see data prepared as in training, and the dataset options
+ * it trained with (the defaults of {@code evaluate} and {@code predict}). DL4J ignores the entry.
  */
 public final class ModelWriter {
     public static final String METADATA = "kindling.json";
@@ -30,8 +31,8 @@ public final class ModelWriter {
     private ModelWriter() {
     }
 
-    /** What a saved model needs besides its weights. */
-    public record Metadata(DatasetInfo data, String transforms) {
+    /** What a saved model needs besides its weights; {@code dataset} is null in models saved before it was added. */
+    public record Metadata(DatasetInfo data, String transforms, DataSpec dataset) {
     }
 
     public static void save(MultiLayerNetwork net, boolean withUpdater, Metadata metadata, String uri,
@@ -52,6 +53,7 @@ public final class ModelWriter {
                     Map<String, Object> json = new LinkedHashMap<>();
                     json.put("data", metadata.data());
                     json.put("transforms", metadata.transforms());
+                    json.put("dataset", metadata.dataset());
                     zip.putNextEntry(new ZipEntry(METADATA));
                     zip.write(Json.MAPPER.writeValueAsBytes(json));
                     zip.closeEntry();

@@ -3,6 +3,7 @@ package io.kindling.driver.train;
 import io.kindling.datasets.EpochPlan;
 import io.kindling.datasets.EpochShuffle;
 import io.kindling.datasets.Example;
+import io.kindling.worker.EvalReport;
 import io.kindling.worker.EvalStats;
 import io.kindling.worker.LocalEvaluation;
 import io.kindling.worker.LocalRound;
@@ -100,13 +101,20 @@ public final class ParameterAveraging implements AutoCloseable {
 
     /** Loss and accuracy of {@code params} on {@code test}, each partition evaluated where it lives. */
     public EvalStats evaluate(float[] params, JavaRDD<Example> test, int batchSize, String description) {
+        return report(params, test, batchSize, description, false).stats();
+    }
+
+    /** As {@link #evaluate}, with the confusion matrix of a classification when asked. */
+    public EvalReport report(float[] params, JavaRDD<Example> test, int batchSize, String description,
+                             boolean withConfusion) {
         sc.setJobDescription(description);
         Broadcast<float[]> broadcastParams = sc.broadcast(params);
         Broadcast<WorkerConfig> cfg = configBroadcast;
         try {
-            JavaRDD<EvalStats> partials = test.mapPartitions(it -> Collections.singletonList(
-                    LocalEvaluation.run(cfg.value(), broadcastParams.value(), it, batchSize)).iterator());
-            return PairwiseTree.reduce(partials, EvalStats::plus);
+            JavaRDD<EvalReport> partials = test.mapPartitions(it -> Collections.singletonList(
+                    LocalEvaluation.report(cfg.value(), broadcastParams.value(), it, batchSize, withConfusion))
+                    .iterator());
+            return PairwiseTree.reduce(partials, EvalReport::plus);
         } finally {
             broadcastParams.destroy();
             sc.setJobDescription(null);

@@ -13,6 +13,23 @@ public final class ProgressLog {
                 epoch, done, total, 100.0 * done / total, loss);
     }
 
+    /** The seed's train line, then the epoch's speed so far and the time its training has left. */
+    public static String trainLine(int epoch, long done, long total, double loss, double examplesPerSecond,
+                                   double etaSeconds) {
+        return trainLine(epoch, done, total, loss)
+                + String.format(Locale.ROOT, "\t%.1f examples/s\tETA %s", examplesPerSecond, duration(etaSeconds));
+    }
+
+    /** {@code m:ss}, or {@code h:mm:ss} from an hour on, like the progress bars users know. */
+    public static String duration(double seconds) {
+        if (!Double.isFinite(seconds) || seconds < 0) {
+            return "?";
+        }
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
     public static String testLine(EvalStats stats) {
         return evalLine("Test", stats, false);
     }

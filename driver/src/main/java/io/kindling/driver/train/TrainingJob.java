@@ -5,6 +5,9 @@ import io.kindling.datasets.Example;
 import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.checkpoint.Versions;
+import io.kindling.driver.metrics.MetricsSink;
+import io.kindling.driver.metrics.RunDirectory;
+import io.kindling.driver.metrics.TrainPoint;
 import io.kindling.driver.model.ModelBuilder;
 import io.kindling.driver.model.ModelFactory;
 import io.kindling.driver.model.PyTorchInit;
@@ -44,6 +47,7 @@ public final class TrainingJob {
     private RoundListener roundListener = RoundListener.NONE;
     private boolean traceExamples;
     private CheckpointStore.Stored resumeFrom;
+    private CheckpointStore.Stored lastCheckpoint;
 
     public TrainingJob(JobSpec spec, JavaSparkContext sc, PrintStream out) {
         this.spec = spec;
@@ -66,12 +70,15 @@ public final class TrainingJob {
 
     /** Runs the job and returns the metrics of every epoch, those of a resumed checkpoint included. */
     public List<EpochResult> run() {
+        long started = System.nanoTime();
         out.println(spec.describe());
         Configuration hadoop = sc.hadoopConfiguration();
         CheckpointStore store = openCheckpoints(hadoop);
         TrainingState resumed = resumeFrom == null ? null : store.readState(resumeFrom);
         int workers = spec.workers() > 0 ? spec.workers() : sc.defaultParallelism();
-        try (JobData data = JobData.load(spec.data(), sc, workers, spec.seed(), out)) {
+        try (MetricsSink metrics = spec.runDir() == null ? MetricsSink.NONE
+                : RunDirectory.open(spec.runDir(), hadoop, spec.data().regression());
+             JobData data = JobData.load(spec.data(), sc, workers, spec.seed(), out)) {
             if (resumed != null) {
                 requireSameData(resumed.trainData(), data.trainSummary());
             }
@@ -94,12 +101,23 @@ public final class TrainingJob {
                     data.info(), data.pipeline(), spec.seed(), threads, traceExamples, spec.optimizer().clipGradNorm());
             LOG.info("{} workers, {} native threads per task, {} parameters, {} training examples", workers, threads,
                     net.numParams(), data.trainSize());
-            return train(store, resumed, net, ModelState.of(net), workerConfig, workers, data);
+            List<EpochResult> history = train(store, resumed, net, ModelState.of(net), workerConfig, workers, data,
+                    metrics);
+            int first = resumed == null ? 1 : resumed.epoch() + 1;
+            Metric rankBy = RunSummary.rankingMetric(spec.keepBest(), data.test() != null, data.info().isRegression());
+            String newest = lastCheckpoint != null ? lastCheckpoint.dir().toString()
+                    : resumeFrom != null ? resumeFrom.dir().toString() : null;
+            RunSummary summary = new RunSummary(history, first, (System.nanoTime() - started) / 1e9, rankBy, newest,
+                    spec.runDir(), spec.saveModel());
+            out.println();
+            summary.lines().forEach(out::println);
+            return history;
         }
     }
 
     private List<EpochResult> train(CheckpointStore store, TrainingState resumed, MultiLayerNetwork net,
-                                    ModelState model, WorkerConfig workerConfig, int workers, JobData data) {
+                                    ModelState model, WorkerConfig workerConfig, int workers, JobData data,
+                                    MetricsSink metrics) {
         int first = resumed == null ? 1 : resumed.epoch() + 1;
         LrSchedule schedule = schedule(resumed, first);
         List<EpochResult> history = new ArrayList<>(resumed == null ? List.of() : resumed.history());
@@ -116,8 +134,9 @@ public final class TrainingJob {
             for (int epoch = first; epoch <= spec.epochs(); epoch++) {
                 double lr = schedule.lr(epoch);
                 long toTrain = engine.plan(trainSize, spec.data().dropLast()).examplesTrained();
+                long stepsBefore = history.stream().mapToLong(r -> r.train().minibatches()).sum();
                 EpochStats stats = engine.trainEpoch(model, data.train(), trainSize, epoch, lr,
-                        spec.data().dropLast(), spec.dryRun() ? 1 : 0, progress(toTrain));
+                        spec.data().dropLast(), spec.dryRun() ? 1 : 0, progress(toTrain, lr, stepsBefore, metrics));
                 EvalStats validation = evaluate(engine, model, data.validation(), "Validation", epoch);
                 EvalStats test = evaluate(engine, model, data.test(), "Test", epoch);
                 LOG.info(String.format(Locale.ROOT, "epoch %d: %d examples in %.1f s (%.1f examples/s), lr %.6g",
@@ -131,14 +150,17 @@ public final class TrainingJob {
                             spec, schedule, data.trainSummary(), data.testSummary(), data.info(),
                             data.pipeline().text(), List.copyOf(history), best, Versions.current(sc.version()));
                     double seconds = checkpoint(store, epoch, net, model, lr, state, stats.seconds());
-                    history.set(history.size() - 1, result.withCheckpointSeconds(seconds));
+                    result = result.withCheckpointSeconds(seconds);
+                    history.set(history.size() - 1, result);
                 }
+                metrics.epoch(result, stepsBefore + stats.minibatches());
             }
         }
         if (spec.saveModel() != null) {
             LearningRates.set(net, history.isEmpty() ? spec.optimizer().lr() : history.get(history.size() - 1).lr());
             model.applyTo(net);
-            ModelWriter.save(net, true, new ModelWriter.Metadata(workerConfig.data(), workerConfig.transforms().text()),
+            ModelWriter.save(net, true, new ModelWriter.Metadata(workerConfig.data(), workerConfig.transforms().text(),
+                    spec.data()),
                     spec.saveModel(), sc.hadoopConfiguration());
             out.println("Saved model to " + spec.saveModel());
         }
@@ -166,6 +188,7 @@ public final class TrainingJob {
         LearningRates.set(net, lr);
         model.applyTo(net);
         CheckpointStore.Stored saved = store.save(epoch, net, state);
+        lastCheckpoint = saved;
         Set<Integer> keep = state.best() == null ? Set.of() : Set.of(state.best().epoch());
         List<String> deleted = store.retain(spec.keepLast(), keep);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -236,8 +259,12 @@ public final class TrainingJob {
         }
     }
 
-    /** Prints the seed's train line whenever the epoch's minibatch count passes a multiple of the interval. */
-    private RoundListener progress(long total) {
+    /**
+     * Prints the seed's train line, with speed and ETA, and reports it to the metrics whenever the
+     * epoch's minibatch count passes a multiple of the log interval.
+     */
+    private RoundListener progress(long total, double lr, long stepsBefore, MetricsSink metrics) {
+        long start = System.nanoTime();
         return new RoundListener() {
             private long minibatches;
             private long examples;
@@ -248,7 +275,13 @@ public final class TrainingJob {
                 minibatches += result.minibatches();
                 examples += result.examples();
                 if (ProgressLog.crossesInterval(before, minibatches, spec.logInterval())) {
-                    out.println(ProgressLog.trainLine(epoch, examples, total, result.lossSum() / result.examples()));
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    double rate = examples / elapsed;
+                    double loss = result.lossSum() / result.examples();
+                    double eta = (total - examples) / rate;
+                    out.println(ProgressLog.trainLine(epoch, examples, total, loss, rate, eta));
+                    metrics.train(new TrainPoint(epoch, stepsBefore + minibatches, examples, total, loss, lr, rate,
+                            eta));
                 }
                 roundListener.onRound(epoch, round, rounds, result, seconds);
             }

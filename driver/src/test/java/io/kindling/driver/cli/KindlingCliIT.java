@@ -21,23 +21,58 @@ class KindlingCliIT {
     Path tmp;
 
     @Test
-    void fetchesMnistWhenMissingThenTrainsEvaluatesAndSaves() throws Exception {
+    void fetchesMnistWhenMissingThenTrainsSavesEvaluatesAndPredicts() throws Exception {
         Path data = tmp.resolve("mnist");
         Path model = tmp.resolve("models/mnist-cnn.zip");
+        Path runs = tmp.resolve("runs/first");
         List<String> args = new java.util.ArrayList<>(List.of("train", "--data-dir", Launcher.path(data),
                 "--epochs", "1", "--workers", "2", "--limit-train", "640", "--limit-test", "500",
-                "--log-interval", "5", "--save-model", Launcher.path(model)));
+                "--log-interval", "5", "--save-model", Launcher.path(model), "--run-dir", Launcher.path(runs)));
         MnistForTests.mirrors().forEach(m -> args.addAll(List.of("--mirror", m)));
 
         Launcher.Result run = Launcher.run(Map.of(), args.toArray(new String[0]));
 
         assertEquals(0, run.exitCode(), run.stderr());
         assertTrue(run.stdout().contains("train-images-idx3-ubyte: fetched from "), run.stdout());
-        assertTrue(run.stdout().contains("Train Epoch: 1 [640/640 (100%)]\tLoss: "), run.stdout());
-        assertTrue(run.stdout().matches("(?s).*\nTest set: Average loss: \\d+\\.\\d{4}, Accuracy: \\d+/500 \\(\\d+%\\)\n.*"),
-                run.stdout());
+        assertTrue(run.stdout().matches("(?s).*\nTrain Epoch: 1 \\[640/640 \\(100%\\)]\tLoss: \\d+\\.\\d{6}"
+                + "\t\\d+\\.\\d examples/s\tETA 0:00\n.*"), run.stdout());
+        String testLine = run.stdout().lines().filter(l -> l.startsWith("Test set: ")).findFirst().orElseThrow();
+        assertTrue(testLine.matches("Test set: Average loss: \\d+\\.\\d{4}, Accuracy: \\d+/500 \\(\\d+%\\)"), testLine);
+        assertTrue(run.stdout().matches("(?s).*\nDone: epoch 1 in \\d+:\\d\\d, 640 examples trained at [0-9.]+ examples/s\n"
+                + "Best epoch: 1 \\(test_accuracy 0\\.\\d{4}\\)\nMetrics: .*\nModel: .*"), run.stdout());
         assertTrue(Files.size(model) > 4_000_000, "a model zip with 1.2M parameters and updater state");
         assertEquals(List.of("mnist-cnn.zip"), List.of(model.getParent().toFile().list()));
+        assertEquals(2, Files.readAllLines(runs.resolve("metrics-001.jsonl")).size(), "one log interval, one epoch");
+        try (var files = Files.list(runs)) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("events.out.tfevents.")).count());
+        }
+
+        Launcher.Result evaluate = Launcher.run(Map.of(), "evaluate", "--model", Launcher.path(model),
+                "--limit-test", "500");
+        assertEquals(0, evaluate.exitCode(), evaluate.stderr());
+        assertTrue(evaluate.stdout().contains("\n" + testLine + "\n"), evaluate.stdout() + " lacks " + testLine);
+        assertTrue(evaluate.stdout().contains("precision     recall   f1-score    support"), evaluate.stdout());
+        assertTrue(evaluate.stdout().matches("(?s).*\n    accuracy  +0\\.\\d{4} +500\n.*"), evaluate.stdout());
+        assertTrue(evaluate.stdout().contains("Confusion matrix (rows: true class, columns: predicted class):"));
+
+        Path digits = tmp.resolve("digits");
+        Files.createDirectories(digits);
+        for (int d = 0; d < 2; d++) {
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(56, 56,
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            java.awt.Graphics2D g = image.createGraphics();
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(24 - 12 * d, 8, 8 + 24 * d, 40);
+            g.dispose();
+            javax.imageio.ImageIO.write(image, "png", digits.resolve("digit" + d + ".png").toFile());
+        }
+        Launcher.Result predict = Launcher.run(Map.of(), "predict", "--model", Launcher.path(model),
+                Launcher.path(digits));
+        assertEquals(0, predict.exitCode(), predict.stderr());
+        List<String> rows = predict.stdout().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals("input,predicted,probability,p_0,p_1,p_2,p_3,p_4,p_5,p_6,p_7,p_8,p_9", rows.get(0));
+        assertEquals(3, rows.size(), predict.stdout());
+        assertTrue(rows.get(1).matches(".*digit0\\.png,\\d,0\\.\\d{6}(,\\d\\.\\d{6}){10}"), rows.get(1));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.kindling.datasets.testing.ImageFolders;
 import io.kindling.datasets.testing.LocalSpark;
 import io.kindling.datasets.testing.SyntheticCifar;
 import io.kindling.datasets.testing.SyntheticMnist;
+import io.kindling.driver.CsvBlobs;
 import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.checkpoint.TrainingState;
 import java.io.ByteArrayOutputStream;
@@ -33,8 +34,8 @@ class DatasetTrainingTest {
 
     @Test
     void csvClassificationLearnsWithNormalizeAutoAndKeepsItsLabelMap() throws IOException {
-        writeBlobs(tmp.resolve("train.csv"), 600, 1);
-        writeBlobs(tmp.resolve("test.csv"), 150, 2);
+        CsvBlobs.write(tmp.resolve("train.csv"), 600, 1);
+        CsvBlobs.write(tmp.resolve("test.csv"), 150, 2);
         String checkpoints = tmp.resolve("ckpt").toString();
         JobSpec spec = JobSpec.builder().dataset("csv").trainData(List.of(tmp.resolve("train.csv").toString()))
                 .testData(List.of(tmp.resolve("test.csv").toString())).labelColumn("species").model("mlp")
@@ -151,22 +152,5 @@ class DatasetTrainingTest {
     private static io.kindling.driver.schedule.SchedulerSpec plateauOnValidationLoss() {
         return new io.kindling.driver.schedule.SchedulerSpec("plateau", 0.7, 1, List.of(), 0, 0, "min", 0.5, 0, 1e-4,
                 "rel", 0, 0, "validation_loss", null);
-    }
-
-    /** Three classes of 4-feature points around well-separated centres, on different scales. */
-    private static void writeBlobs(Path file, int rows, long seed) throws IOException {
-        String[] names = {"crimson", "amber", "blue"};
-        double[][] centres = {{10, 200, -3, 0.5}, {14, 260, 0, 0.1}, {6, 230, 3, 0.9}};
-        Random random = new Random(seed);
-        StringBuilder csv = new StringBuilder("f1,f2,species,f3,f4\n");
-        for (int i = 0; i < rows; i++) {
-            int c = random.nextInt(3);
-            double[] x = new double[4];
-            for (int k = 0; k < 4; k++) {
-                x[k] = centres[c][k] + random.nextGaussian() * (k == 1 ? 10 : k == 3 ? 0.1 : 1);
-            }
-            csv.append(String.format(Locale.ROOT, "%.3f,%.3f,%s,%.3f,%.3f%n", x[0], x[1], names[c], x[2], x[3]));
-        }
-        Files.writeString(file, csv);
     }
 }

@@ -17,6 +17,17 @@ class ProgressLogTest {
     }
 
     @Test
+    void theTrainLineAddsSpeedAndTimeLeftAfterTheSeedsFields() {
+        assertEquals("Train Epoch: 3 [6400/60000 (11%)]\tLoss: 0.231865\t812.3 examples/s\tETA 1:06",
+                ProgressLog.trainLine(3, 6400, 60000, 0.2318651, 812.34, 65.98));
+        assertEquals("0:00", ProgressLog.duration(0.2));
+        assertEquals("59:59", ProgressLog.duration(3599));
+        assertEquals("1:00:00", ProgressLog.duration(3600));
+        assertEquals("27:46:40", ProgressLog.duration(100000));
+        assertEquals("?", ProgressLog.duration(Double.POSITIVE_INFINITY));
+    }
+
+    @Test
     void aLineIsDueWhenTheMinibatchCountPassesAMultipleOfTheInterval() {
         assertTrue(ProgressLog.crossesInterval(0, 10, 10));
         assertFalse(ProgressLog.crossesInterval(1, 10, 10));

@@ -1,0 +1,87 @@
+package io.kindling.driver.cli;
+
+import io.kindling.datasets.HadoopFiles;
+import io.kindling.datasets.transform.Pipeline;
+import io.kindling.driver.predict.PredictionInputs;
+import io.kindling.driver.predict.Predictor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kindling predict}: images or CSV rows in, the predicted class and every class's probability
+ * out, as CSV. Runs in this JVM, without Spark: it is for files at hand, not for datasets.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Predict the class (and class probabilities) of images or CSV rows with a trained model.")
+public final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec commandSpec;
+
+    @Option(names = "--model", paramLabel = "URI",
+            description = "A model saved by train --save-model or checkpoints export.")
+    String model;
+
+    @Option(names = "--checkpoint", paramLabel = "URI",
+            description = "A checkpoint, or a checkpoint directory (its newest valid one), instead of --model.")
+    String checkpoint;
+
+    @Option(names = "--output", paramLabel = "URI",
+            description = "Write the CSV there (any Hadoop FileSystem URI, written whole or not at all) instead of"
+                    + " standard output.")
+    String output;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize = 256;
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT",
+            description = "Image files or folders (for an image model), or CSV files or folders (for a tabular"
+                    + " model); any Hadoop FileSystem URI.")
+    List<String> inputs;
+
+    @Override
+    public Integer call() throws IOException {
+        if ((checkpoint == null) == (model == null)) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(), "give --model or --checkpoint");
+        }
+        if (batchSize < 1) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(),
+                    "--batch-size " + batchSize + ": expected an integer >= 1");
+        }
+        Configuration conf = new Configuration();
+        TrainedModel trained = TrainedModel.load(checkpoint, model, conf);
+        PredictionInputs reader = new PredictionInputs(trained.data(), trained.dataset(), conf);
+        Pipeline transforms = Pipeline.parse(trained.transforms());
+        if (output == null) {
+            predict(reader, trained, transforms, System.out);
+            return 0;
+        }
+        long[] count = new long[1];
+        HadoopFiles.writeAtomically(new Path(output), conf, (OutputStream out) -> {
+            PrintStream print = new PrintStream(out, false, StandardCharsets.UTF_8);
+            count[0] = predict(reader, trained, transforms, print);
+            if (print.checkError()) {
+                throw new IOException("write failed");
+            }
+        });
+        System.err.printf("Predicted %d inputs with %s into %s%n", count[0], trained.description(), output);
+        return 0;
+    }
+
+    private long predict(PredictionInputs reader, TrainedModel trained, Pipeline transforms, PrintStream out) {
+        Predictor predictor = new Predictor(trained.net(), trained.data(), transforms, batchSize, out);
+        reader.forEach(inputs, predictor::accept);
+        predictor.close();
+        return predictor.count();
+    }
+}

@@ -1,0 +1,64 @@
+package io.kindling.driver.cli;
+
+import io.kindling.datasets.DatasetInfo;
+import io.kindling.driver.checkpoint.Checkpoints;
+import io.kindling.driver.checkpoint.TrainingState;
+import io.kindling.driver.train.DataSpec;
+import io.kindling.driver.train.ModelWriter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * A trained network with what evaluating or predicting needs besides the weights: the example shape
+ * and class names, the transforms, and the dataset options it trained with. From a checkpoint
+ * ({@code --checkpoint}) or a model saved by {@code --save-model} or {@code checkpoints export}
+ * ({@code --model}).
+ */
+record TrainedModel(MultiLayerNetwork net, DatasetInfo data, String transforms, DataSpec dataset, long seed,
+                    String description) {
+
+    static TrainedModel load(String checkpoint, String model, Configuration conf) {
+        if ((checkpoint == null) == (model == null)) {
+            throw new IllegalArgumentException("--checkpoint or --model: give one of them");
+        }
+        return checkpoint != null ? fromCheckpoint(checkpoint, conf) : fromModelFile(model, conf);
+    }
+
+    static TrainedModel fromCheckpoint(String uri, Configuration conf) {
+        Checkpoints.Resolved resolved = Checkpoints.resolve(uri, conf, System.out::println);
+        TrainingState state = resolved.store().readState(resolved.checkpoint());
+        MultiLayerNetwork net = resolved.store().readModel(resolved.checkpoint(), false);
+        String description = String.format("checkpoint %s (%s, epoch %d, %d iterations)", resolved.checkpoint().dir(),
+                state.spec().modelName(), state.epoch(), state.iteration());
+        return new TrainedModel(net, state.data(), state.transforms(), state.spec().data(), state.spec().seed(),
+                description);
+    }
+
+    static TrainedModel fromModelFile(String uri, Configuration conf) {
+        byte[] zip;
+        Path path = new Path(uri);
+        try (InputStream in = path.getFileSystem(conf).open(path)) {
+            zip = in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--model " + uri + ": cannot read it: " + e.getMessage(), e);
+        }
+        ModelWriter.Metadata metadata;
+        MultiLayerNetwork net;
+        try {
+            metadata = ModelWriter.read(new ByteArrayInputStream(zip));
+            net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--model " + uri + ": not a DL4J model zip: " + e.getMessage(), e);
+        }
+        if (metadata == null || metadata.dataset() == null) {
+            throw new IllegalArgumentException("--model " + uri + ": has no " + ModelWriter.METADATA
+                    + " with its dataset; expected a model saved by kindling train --save-model or checkpoints export");
+        }
+        return new TrainedModel(net, metadata.data(), metadata.transforms(), metadata.dataset(), 1, "model " + uri);
+    }
+}

@@ -1,0 +1,127 @@
+package io.kindling.driver.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.datasets.testing.ImageFolders;
+import io.kindling.datasets.testing.LocalSpark;
+import io.kindling.driver.CsvBlobs;
+import io.kindling.driver.Main;
+import io.kindling.driver.train.EpochResult;
+import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.train.TrainingJob;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kindling predict} on models trained here: its predictions agree with the job's own test
+ * evaluation, example for example in count, so inputs are read and transformed as in training.
+ */
+class PredictCommandTest {
+    @TempDir
+    Path tmp;
+
+    private final PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    @Test
+    void csvRowsGetTheClassesTheJobsEvaluationCounted() throws IOException {
+        CsvBlobs.write(tmp.resolve("train.csv"), 600, 1);
+        CsvBlobs.write(tmp.resolve("test.csv"), 150, 2);
+        Path model = tmp.resolve("model.zip");
+        JobSpec spec = JobSpec.builder().dataset("csv").trainData(List.of(tmp.resolve("train.csv").toString()))
+                .testData(List.of(tmp.resolve("test.csv").toString())).labelColumn("species").model("mlp")
+                .hidden(List.of(16)).transforms("normalize(auto)").optimizer("adam").lr(0.01).epochs(2).workers(2)
+                .saveModel(model.toUri().toString()).build();
+        EpochResult last = new TrainingJob(spec, LocalSpark.context(), quiet).run().get(1);
+
+        Path output = tmp.resolve("predictions.csv");
+        assertEquals(0, Main.run("predict", "--model", model.toString(), "--output", output.toString(),
+                tmp.resolve("test.csv").toString()));
+
+        List<String> rows = Files.readAllLines(output);
+        assertEquals("input,predicted,probability,p_amber,p_blue,p_crimson", rows.get(0));
+        List<String> truth = Files.readAllLines(tmp.resolve("test.csv")).stream().skip(1).map(l -> l.split(",")[2])
+                .toList();
+        assertEquals(150, rows.size() - 1);
+        long correct = 0;
+        for (int i = 1; i < rows.size(); i++) {
+            String[] f = rows.get(i).split(",");
+            assertTrue(f[0].endsWith("test.csv:" + (i + 1)), f[0]);
+            double[] p = Arrays.stream(f, 3, 6).mapToDouble(Double::parseDouble).toArray();
+            assertEquals(1.0, p[0] + p[1] + p[2], 1e-5, "softmax probabilities");
+            assertEquals(Arrays.stream(p).max().orElseThrow(), Double.parseDouble(f[2]), 1e-9);
+            if (f[1].equals(truth.get(i - 1))) {
+                correct++;
+            }
+        }
+        assertEquals(last.test().correct(), correct, "predict agrees with the job's evaluation");
+        assertTrue(correct > 130, correct + "/150");
+    }
+
+    @Test
+    void rowsWithoutTheLabelColumnWorkAndAWrongWidthIsOneLine() throws IOException {
+        CsvBlobs.write(tmp.resolve("train.csv"), 300, 3);
+        Path model = tmp.resolve("model.zip");
+        JobSpec spec = JobSpec.builder().dataset("csv").trainData(List.of(tmp.resolve("train.csv").toString()))
+                .labelColumn("species").model("mlp").hidden(List.of(8)).epochs(1).workers(2)
+                .saveModel(model.toUri().toString()).build();
+        new TrainingJob(spec, LocalSpark.context(), quiet).run();
+        Files.writeString(tmp.resolve("features.csv"), "f1,f2,f3,f4\n10,200,-3,0.5\n6,230,3,0.9\n");
+        Files.writeString(tmp.resolve("bad.csv"), "f1,f2,f3\n10,200,-3\n");
+
+        Path output = tmp.resolve("out.csv");
+        assertEquals(0, Main.run("predict", "--model", model.toString(), "--output", output.toString(),
+                tmp.resolve("features.csv").toString()));
+        assertEquals(3, Files.readAllLines(output).size());
+
+        Path failed = tmp.resolve("failed.csv");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.run("predict", "--model", model.toString(), "--output", failed.toString(),
+                    tmp.resolve("bad.csv").toString());
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals(1, code);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("bad.csv, line 2: 3 columns, expected the model's 4 features (or 5 with the label"
+                + " column)"), message);
+        assertEquals(1, message.strip().lines().count(), message);
+        assertFalse(Files.exists(failed), "nothing half-written");
+    }
+
+    @Test
+    void imagesGetTheClassesTheJobsEvaluationCounted() throws IOException {
+        List<String> classes = List.of("cat", "dog", "owl", "pig");
+        ImageFolders.write(tmp.resolve("train"), classes, 30, 16, 1);
+        ImageFolders.write(tmp.resolve("test"), classes, 10, 24, 2);
+        Path model = tmp.resolve("model.zip");
+        JobSpec spec = JobSpec.builder().dataset("images").trainData(List.of(tmp.resolve("train").toString()))
+                .testData(List.of(tmp.resolve("test").toString())).imageSize(12, 12).model("simple-cnn").epochs(2)
+                .workers(2).saveModel(model.toUri().toString()).build();
+        EpochResult last = new TrainingJob(spec, LocalSpark.context(), quiet).run().get(1);
+
+        Path output = tmp.resolve("predictions.csv");
+        assertEquals(0, Main.run("predict", "--model", model.toString(), "--output", output.toString(),
+                tmp.resolve("test").toString()));
+
+        List<String> rows = Files.readAllLines(output);
+        assertEquals("input,predicted,probability,p_cat,p_dog,p_owl,p_pig", rows.get(0));
+        assertEquals(41, rows.size());
+        long correct = rows.stream().skip(1).map(r -> r.split(","))
+                .filter(f -> f[0].contains("/test/" + f[1] + "/")).count();
+        assertEquals(last.test().correct(), correct, "predict agrees with the job's evaluation");
+    }
+}
