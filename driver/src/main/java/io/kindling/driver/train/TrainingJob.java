@@ -109,7 +109,6 @@ public final class TrainingJob {
                     : resumeFrom != null ? resumeFrom.dir().toString() : null;
             RunSummary summary = new RunSummary(history, first, (System.nanoTime() - started) / 1e9, rankBy, newest,
                     spec.runDir(), spec.saveModel());
-            out.println();
             summary.lines().forEach(out::println);
             return history;
         }

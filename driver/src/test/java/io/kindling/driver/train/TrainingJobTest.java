@@ -47,7 +47,8 @@ class TrainingJobTest {
         assertTrue(epoch.test().accuracy() >= 0.90, "accuracy " + epoch.test().accuracy());
         String text = console.toString(StandardCharsets.UTF_8);
         System.out.print(text);
-        assertTrue(Pattern.compile("^Train Epoch: 1 \\[\\d+/6000 \\(\\d+%\\)]\\tLoss: \\d+\\.\\d{6}$", Pattern.MULTILINE)
+        assertTrue(Pattern.compile("^Train Epoch: 1 \\[\\d+/6000 \\(\\d+%\\)]\\tLoss: \\d+\\.\\d{6}"
+                + "\\t\\d+\\.\\d examples/s\\tETA \\d+:\\d\\d$", Pattern.MULTILINE)
                 .matcher(text).find(), text);
         assertTrue(Pattern.compile("^Test set: Average loss: \\d+\\.\\d{4}, Accuracy: \\d+/1000 \\(\\d+%\\)$",
                 Pattern.MULTILINE).matcher(text).find(), text);
