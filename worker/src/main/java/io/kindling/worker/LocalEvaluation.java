@@ -24,7 +24,8 @@ public final class LocalEvaluation {
     public static EvalReport report(WorkerConfig config, float[] params, Iterator<Example> examples, int batchSize,
                                     boolean withConfusion) {
         Backend.useThreads(config.threadsPerTask());
-        NetworkPool.PooledNetwork pooled = NetworkPool.borrow(config.modelJson(), config.clipGradNorm());
+        int device = GpuBinding.bindTaskGpu();
+        NetworkPool.PooledNetwork pooled = NetworkPool.borrow(config.modelJson(), config.clipGradNorm(), device);
         try {
             MultiLayerNetwork net = pooled.net();
             FlatModel.setParams(net, params);

@@ -23,7 +23,8 @@ public final class LocalRound {
             return RoundResult.empty();
         }
         Backend.useThreads(config.threadsPerTask());
-        NetworkPool.PooledNetwork pooled = NetworkPool.borrow(config.modelJson(), config.clipGradNorm());
+        int device = GpuBinding.bindTaskGpu();
+        NetworkPool.PooledNetwork pooled = NetworkPool.borrow(config.modelJson(), config.clipGradNorm(), device);
         try {
             MultiLayerNetwork net = pooled.net();
             pooled.learningRate(state.learningRate());

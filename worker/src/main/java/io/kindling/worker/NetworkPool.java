@@ -47,7 +47,13 @@ public final class NetworkPool {
 
     /** A network of this configuration; {@code clipGradNorm} > 0 makes it clip its gradients' global norm. */
     public static PooledNetwork borrow(String modelJson, double clipGradNorm) {
-        String key = clipGradNorm > 0 ? modelJson + "\nclip=" + clipGradNorm : modelJson;
+        return borrow(modelJson, clipGradNorm, -1);
+    }
+
+    /** As {@link #borrow(String, double)}, from the networks living on CUDA device {@code device} (-1: CPU). */
+    public static PooledNetwork borrow(String modelJson, double clipGradNorm, int device) {
+        String key = (clipGradNorm > 0 ? modelJson + "\nclip=" + clipGradNorm : modelJson)
+                + (device >= 0 ? "\ndevice=" + device : "");
         PooledNetwork pooled = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).pollFirst();
         if (pooled != null) {
             return pooled;

@@ -91,7 +91,8 @@ class StandaloneClusterIT {
 
     /** Submits 2 epochs on 3 000 MNIST examples; when asked, SIGKILLs an executor in epoch 2's second round. */
     private static Run submit(String hdfs, String name, boolean killAnExecutor) throws Exception {
-        List<String> command = new ArrayList<>(List.of(script("submit"), "--master", master, "train",
+        String submit = Launcher.root().resolve("deploy/bin/kindling-submit").toString();
+        List<String> command = new ArrayList<>(List.of(submit, "--master", master, "train",
                 "--data-dir", hdfs + "/datasets/mnist", "--mirror", MnistForTests.dir(), "--epochs", "2",
                 "--workers", "2", "--limit-train", "3000", "--limit-test", "500", "--log-interval", "10",
                 "--checkpoint-dir", hdfs + "/ckpt-" + name));

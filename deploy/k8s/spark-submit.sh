@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The same job with plain spark-submit against the Kubernetes API server (no operator):
+#   K8S_API=https://my-cluster:6443 deploy/k8s/spark-submit.sh train --data-dir hdfs://... --workers 4
+# Needs a Spark 3.5 install (SPARK_HOME), the image built from Dockerfile.cuda and pushed where the
+# cluster pulls from (KINDLING_IMAGE), and rbac.yaml applied. Pod templates are read by the
+# submitting machine and by the driver, so they are passed from this directory and baked into the image.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+: "${K8S_API:?set K8S_API to the API server, e.g. https://my-cluster:6443}"
+: "${SPARK_HOME:?set SPARK_HOME to a Spark 3.5 install}"
+image="${KINDLING_IMAGE:-kindling:0.1.0-cuda11.6}"
+namespace="${KINDLING_NAMESPACE:-kindling}"
+java_flags="$(grep -v '^#' "$here/../conf/jvm.options" | tr '\n' ' ')"
+exec "$SPARK_HOME/bin/spark-submit" \
+  --master "k8s://$K8S_API" --deploy-mode cluster --name kindling \
+  --class io.kindling.driver.Main \
+  --conf spark.kubernetes.namespace="$namespace" \
+  --conf spark.kubernetes.container.image="$image" \
+  --conf spark.kubernetes.authenticate.driver.serviceAccountName=kindling \
+  --conf spark.kubernetes.driver.podTemplateFile="$here/driver-pod-template.yaml" \
+  --conf spark.kubernetes.executor.podTemplateFile="$here/executor-pod-template-gpu.yaml" \
+  --conf spark.executor.instances="${KINDLING_EXECUTORS:-4}" \
+  --conf spark.executor.cores=1 \
+  --conf spark.executor.memory=8g \
+  --conf spark.executor.memoryOverhead=8g \
+  --conf spark.executor.resource.gpu.amount=1 \
+  --conf spark.task.resource.gpu.amount=1 \
+  --conf spark.executor.resource.gpu.vendor=nvidia.com \
+  --conf spark.executor.resource.gpu.discoveryScript=/opt/kindling/conf/discover-gpus.sh \
+  --conf spark.driver.extraJavaOptions="$java_flags" \
+  --conf spark.executor.extraJavaOptions="$java_flags -Dorg.bytedeco.javacpp.maxbytes=6g -Dorg.bytedeco.javacpp.maxphysicalbytes=15g" \
+  local:///opt/kindling/kindling-job.jar "$@"
