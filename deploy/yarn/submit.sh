@@ -9,8 +9,9 @@
 # KINDLING_JAR (default hdfs:///apps/kindling/kindling-job.jar), KINDLING_EXECUTORS (8),
 # KINDLING_EXECUTOR_MEMORY (heap, 4g), KINDLING_EXECUTOR_OFFHEAP (ND4J's arrays, 4g),
 # KINDLING_GPUS_PER_EXECUTOR (0; 1 schedules yarn.io/gpu, which YARN must have as a resource type),
-# KINDLING_QUEUE (default). YARN kills containers that exceed heap + overhead, so the overhead is
-# sized for ND4J's off-heap arrays and JavaCPP is capped just below it.
+# KINDLING_DRIVER_MEMORY (the application master's driver heap, 4g), KINDLING_QUEUE (default),
+# KINDLING_SUBMIT_OPTS (more spark-submit options). YARN kills containers that exceed heap +
+# overhead, so the overhead is sized for ND4J's off-heap arrays and JavaCPP is capped at it.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 : "${SPARK_HOME:?set SPARK_HOME to a Spark 3.5 install configured for the cluster (HADOOP_CONF_DIR)}"
@@ -27,7 +28,7 @@ args=(--master yarn --deploy-mode cluster --name kindling --class io.kindling.dr
   --conf spark.executor.cores=1
   --conf spark.executor.memory="$heap"
   --conf spark.executor.memoryOverhead="$offheap"
-  --conf spark.driver.memory=4g
+  --conf spark.driver.memory="${KINDLING_DRIVER_MEMORY:-4g}"
   --conf spark.driver.extraJavaOptions="$java_flags"
   --conf spark.executor.extraJavaOptions="$executor_opts")
 if [[ "$gpus" -gt 0 ]]; then
@@ -36,4 +37,6 @@ if [[ "$gpus" -gt 0 ]]; then
     --conf spark.task.resource.gpu.amount="$gpus"
     --conf spark.executor.resource.gpu.discoveryScript=./discover-gpus.sh)
 fi
-exec "$SPARK_HOME/bin/spark-submit" "${args[@]}" "$jar" "$@"
+# shellcheck disable=SC2206
+extra=(${KINDLING_SUBMIT_OPTS:-})
+exec "$SPARK_HOME/bin/spark-submit" "${args[@]}" "${extra[@]}" "$jar" "$@"

@@ -20,7 +20,16 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        if ("cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+            // In YARN's application master main must return (or throw): System.exit would run the
+            // shutdown hooks before the master reports the application's final status.
+            if (code != 0) {
+                throw new IllegalStateException("kindling " + String.join(" ", args) + ": exit code " + code);
+            }
+            return;
+        }
+        System.exit(code);
     }
 
     /** Runs a command and returns its exit code: 0 on success, 1 on an error, 2 on bad usage. */

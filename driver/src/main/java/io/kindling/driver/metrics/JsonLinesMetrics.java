@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kindling.driver.Json;
 import io.kindling.driver.train.EpochResult;
 import io.kindling.worker.EvalStats;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -20,15 +18,13 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 public final class JsonLinesMetrics implements MetricsSink {
     private static final ObjectWriter ONE_LINE = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
-    private final FSDataOutputStream out;
-    private final String name;
+    private final MetricsStream out;
     private final boolean regression;
 
     /** @param regression the job has no accuracy to report */
     public JsonLinesMetrics(FSDataOutputStream out, String name, boolean regression) {
-        this.out = out;
+        this.out = new MetricsStream(out, name);
         this.regression = regression;
-        this.name = name;
     }
 
     @Override
@@ -84,21 +80,14 @@ public final class JsonLinesMetrics implements MetricsSink {
     }
 
     private void write(Map<String, Object> line) {
-        try {
-            out.write(ONE_LINE.writeValueAsBytes(line));
-            out.write('\n');
-            out.hflush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(name + ": " + e.getMessage(), e);
-        }
+        out.write(o -> {
+            o.write(ONE_LINE.writeValueAsBytes(line));
+            o.write('\n');
+        });
     }
 
     @Override
     public void close() {
-        try {
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(name + ": " + e.getMessage(), e);
-        }
+        out.close();
     }
 }

@@ -2,8 +2,6 @@ package io.kindling.driver.metrics;
 
 import io.kindling.driver.train.EpochResult;
 import io.kindling.worker.EvalStats;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.apache.hadoop.fs.FSDataOutputStream;
 
 /**
@@ -12,19 +10,16 @@ import org.apache.hadoop.fs.FSDataOutputStream;
  * {@code test/loss}, {@code test/accuracy} (and the validation pair) against the epoch.
  */
 public final class TensorBoardMetrics implements MetricsSink {
-    private final FSDataOutputStream out;
+    private final MetricsStream out;
     private final TfRecordWriter records;
-    private final String name;
     private final boolean regression;
 
     /** @param regression the job has no accuracy to report */
     public TensorBoardMetrics(FSDataOutputStream out, String name, boolean regression) {
-        this.out = out;
+        this.out = new MetricsStream(out, name);
         this.regression = regression;
-        this.records = new TfRecordWriter(out);
-        this.name = name;
+        this.records = new TfRecordWriter(this.out.raw());
         write(EventProto.fileVersion(now()));
-        flush();
     }
 
     @Override
@@ -32,7 +27,6 @@ public final class TensorBoardMetrics implements MetricsSink {
         scalar(p.step(), "train/loss", p.loss());
         scalar(p.step(), "lr", p.lr());
         scalar(p.step(), "examples/s", p.examplesPerSecond());
-        flush();
     }
 
     @Override
@@ -40,7 +34,6 @@ public final class TensorBoardMetrics implements MetricsSink {
         eval(r.epoch(), "validation", r.validation());
         eval(r.epoch(), "test", r.test());
         scalar(r.epoch(), "train/epoch_loss", r.train().meanLoss());
-        flush();
     }
 
     private void eval(int epoch, String set, EvalStats stats) {
@@ -63,27 +56,11 @@ public final class TensorBoardMetrics implements MetricsSink {
     }
 
     private void write(byte[] event) {
-        try {
-            records.write(event);
-        } catch (IOException e) {
-            throw new UncheckedIOException(name + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void flush() {
-        try {
-            out.hflush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(name + ": " + e.getMessage(), e);
-        }
+        out.write(o -> records.write(event));
     }
 
     @Override
     public void close() {
-        try {
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(name + ": " + e.getMessage(), e);
-        }
+        out.close();
     }
 }
