@@ -46,11 +46,6 @@ public final class NetworkPool {
     }
 
     /** A network of this configuration; {@code clipGradNorm} > 0 makes it clip its gradients' global norm. */
-    public static PooledNetwork borrow(String modelJson, double clipGradNorm) {
-        return borrow(modelJson, clipGradNorm, -1);
-    }
-
-    /** As {@link #borrow(String, double)}, from the networks living on CUDA device {@code device} (-1: CPU). */
     public static PooledNetwork borrow(String modelJson, double clipGradNorm, int device) {
         String key = (clipGradNorm > 0 ? modelJson + "\nclip=" + clipGradNorm : modelJson)
                 + (device >= 0 ? "\ndevice=" + device : "");

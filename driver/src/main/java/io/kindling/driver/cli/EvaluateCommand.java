@@ -70,7 +70,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), "give --checkpoint or --model");
         }
         try (JavaSparkContext sc = SparkContexts.create(master, "kindling evaluate")) {
-            TrainedModel trained = TrainedModel.load(checkpoint, model, sc.hadoopConfiguration());
+            TrainedModel trained = TrainedModel.load(checkpoint, model, sc.hadoopConfiguration(), System.out::println);
             JobSpec.Builder job = JobSpec.builder().data(trained.dataset()).limitTest(limitTest);
             if (dataDir != null) {
                 job.dataDir(dataDir);

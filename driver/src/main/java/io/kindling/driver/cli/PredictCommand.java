@@ -59,7 +59,8 @@ public final class PredictCommand implements Callable<Integer> {
                     "--batch-size " + batchSize + ": expected an integer >= 1");
         }
         Configuration conf = new Configuration();
-        TrainedModel trained = TrainedModel.load(checkpoint, model, conf);
+        // stdout may be the predictions' CSV: notes on skipped checkpoints go to stderr
+        TrainedModel trained = TrainedModel.load(checkpoint, model, conf, System.err::println);
         PredictionInputs reader = new PredictionInputs(trained.data(), trained.dataset(), conf);
         Pipeline transforms = Pipeline.parse(trained.transforms());
         if (output == null) {

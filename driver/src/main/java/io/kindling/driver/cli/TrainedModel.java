@@ -22,15 +22,14 @@ import org.deeplearning4j.util.ModelSerializer;
 record TrainedModel(MultiLayerNetwork net, DatasetInfo data, String transforms, DataSpec dataset, long seed,
                     String description) {
 
-    static TrainedModel load(String checkpoint, String model, Configuration conf) {
-        if ((checkpoint == null) == (model == null)) {
-            throw new IllegalArgumentException("--checkpoint or --model: give one of them");
-        }
-        return checkpoint != null ? fromCheckpoint(checkpoint, conf) : fromModelFile(model, conf);
+    /** Exactly one of {@code checkpoint} and {@code model} is given; {@code report} takes notes on skipped checkpoints. */
+    static TrainedModel load(String checkpoint, String model, Configuration conf,
+                             java.util.function.Consumer<String> report) {
+        return checkpoint != null ? fromCheckpoint(checkpoint, conf, report) : fromModelFile(model, conf);
     }
 
-    static TrainedModel fromCheckpoint(String uri, Configuration conf) {
-        Checkpoints.Resolved resolved = Checkpoints.resolve(uri, conf, System.out::println);
+    static TrainedModel fromCheckpoint(String uri, Configuration conf, java.util.function.Consumer<String> report) {
+        Checkpoints.Resolved resolved = Checkpoints.resolve(uri, conf, report);
         TrainingState state = resolved.store().readState(resolved.checkpoint());
         MultiLayerNetwork net = resolved.store().readModel(resolved.checkpoint(), false);
         String description = String.format("checkpoint %s (%s, epoch %d, %d iterations)", resolved.checkpoint().dir(),

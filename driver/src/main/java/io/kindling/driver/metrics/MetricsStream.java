@@ -15,10 +15,6 @@ final class MetricsStream {
         this.name = name;
     }
 
-    OutputStream raw() {
-        return out;
-    }
-
     interface Write {
         void to(OutputStream out) throws IOException;
     }

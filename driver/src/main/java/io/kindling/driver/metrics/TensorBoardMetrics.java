@@ -11,14 +11,12 @@ import org.apache.hadoop.fs.FSDataOutputStream;
  */
 public final class TensorBoardMetrics implements MetricsSink {
     private final MetricsStream out;
-    private final TfRecordWriter records;
     private final boolean regression;
 
     /** @param regression the job has no accuracy to report */
     public TensorBoardMetrics(FSDataOutputStream out, String name, boolean regression) {
         this.out = new MetricsStream(out, name);
         this.regression = regression;
-        this.records = new TfRecordWriter(this.out.raw());
         write(EventProto.fileVersion(now()));
     }
 
@@ -56,7 +54,7 @@ public final class TensorBoardMetrics implements MetricsSink {
     }
 
     private void write(byte[] event) {
-        out.write(o -> records.write(event));
+        out.write(o -> TfRecordWriter.write(o, event));
     }
 
     @Override

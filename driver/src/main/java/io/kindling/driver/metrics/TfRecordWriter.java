@@ -13,13 +13,10 @@ import java.util.zip.CRC32C;
 public final class TfRecordWriter {
     private static final int MASK_DELTA = 0xa282ead8;
 
-    private final OutputStream out;
-
-    public TfRecordWriter(OutputStream out) {
-        this.out = out;
+    private TfRecordWriter() {
     }
 
-    public void write(byte[] data) throws IOException {
+    public static void write(OutputStream out, byte[] data) throws IOException {
         byte[] length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(data.length).array();
         out.write(length);
         out.write(crc(length));
