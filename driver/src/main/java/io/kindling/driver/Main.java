@@ -9,6 +9,7 @@ import io.kindling.driver.cli.ModelsCommand;
 import io.kindling.driver.cli.PredictCommand;
 import io.kindling.driver.cli.ErrorReporter;
 import io.kindling.driver.cli.TrainCommand;
+import io.kindling.worker.NativeSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,6 +35,7 @@ public final class Main implements Runnable {
 
     /** Runs a command and returns its exit code: 0 on success, 1 on an error, 2 on bad usage. */
     public static int run(String... args) {
+        NativeSetup.apply(); // before anything loads ND4J
         CommandLine commandLine = new CommandLine(new Main());
         ErrorReporter errors = new ErrorReporter();
         commandLine.setExecutionExceptionHandler(errors);

@@ -19,6 +19,7 @@ public final class RoundResult implements Serializable {
     private int minibatches;
     private int maxSteps;
     private long maxComputeNanos;
+    private long maxFetchNanos;
     private int[] trainedIndices;
 
     public RoundResult(float[] params, float[] updaterState, long examples, double lossSum, int minibatches,
@@ -54,6 +55,7 @@ public final class RoundResult implements Serializable {
         minibatches += other.minibatches;
         maxSteps = Math.max(maxSteps, other.maxSteps);
         maxComputeNanos = Math.max(maxComputeNanos, other.maxComputeNanos);
+        maxFetchNanos = Math.max(maxFetchNanos, other.maxFetchNanos);
         if (trainedIndices != null && other.trainedIndices != null) {
             int[] both = Arrays.copyOf(trainedIndices, trainedIndices.length + other.trainedIndices.length);
             System.arraycopy(other.trainedIndices, 0, both, trainedIndices.length, other.trainedIndices.length);
@@ -99,6 +101,17 @@ public final class RoundResult implements Serializable {
     /** The longest time a worker spent fitting, in nanoseconds. */
     public long maxComputeNanos() {
         return maxComputeNanos;
+    }
+
+    /** Records how long this worker took to fetch the round's broadcast state; returns this. */
+    public RoundResult withFetchNanos(long nanos) {
+        maxFetchNanos = nanos;
+        return this;
+    }
+
+    /** The longest time a worker spent fetching the round's broadcast (model and updater state). */
+    public long maxFetchNanos() {
+        return maxFetchNanos;
     }
 
     /** Indices of the examples trained, when the job traces them; else null. */

@@ -9,6 +9,7 @@ import io.kindling.driver.model.PyTorchInit;
 import io.kindling.driver.model.Shape;
 import io.kindling.driver.train.EpochResult;
 import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.train.RoundSplit;
 import io.kindling.driver.train.TrainingJob;
 import io.kindling.worker.EvalStats;
 import io.kindling.worker.LocalEvaluation;
@@ -74,6 +75,11 @@ public final class MnistBenchmark {
         out.printf(Locale.ROOT, "averaging rounds: %d, slowest worker computing %.1f s of %.1f s (non-compute %.1f%%)%n",
                 kindling.train().rounds(), kindling.train().computeSeconds(), kindling.train().seconds(),
                 100 * (1 - kindling.train().computeSeconds() / kindling.train().seconds()));
+        RoundSplit split = kindling.train().split();
+        out.printf(Locale.ROOT, "round split: broadcast %.2f s, local compute %.2f s, aggregation %.2f s, driver"
+                        + " averaging %.2f s; non-compute %.2f%% of %.1f s in rounds (epoch shuffle and the rest %.1f s)%n",
+                split.broadcast(), split.compute(), split.aggregation(), split.averaging(),
+                100 * split.nonComputeShare(), split.total(), kindling.train().seconds() - split.total());
         out.printf(Locale.ROOT, "overhead ratio b/a (epoch seconds): %.3f%n", rows.get(1).seconds() / rows.get(0).seconds());
         return rows;
     }

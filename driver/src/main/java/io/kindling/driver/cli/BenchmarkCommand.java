@@ -2,21 +2,43 @@ package io.kindling.driver.cli;
 
 import io.kindling.datasets.mnist.MnistFetch;
 import io.kindling.datasets.mnist.MnistFiles;
+import io.kindling.driver.bench.GemmRate;
 import io.kindling.driver.bench.MnistBenchmark;
+import io.kindling.driver.bench.ModelThroughput;
 import io.kindling.driver.train.JobSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code kindling benchmark}: one MNIST epoch, plain DL4J versus Kindling. Results go in BENCHMARKS.md. */
+/**
+ * {@code kindling benchmark}: ND4J's matrix-multiply rate, the zoo models' training speed against it,
+ * then one MNIST epoch, plain DL4J versus Kindling. Results go in BENCHMARKS.md.
+ */
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train one epoch of the MNIST CNN with (a) plain DL4J fit in this JVM and (b) Kindling"
-                + " on Spark; print examples/s, epoch seconds, test accuracy and the overhead ratio b/a.")
+        description = {"(1) ND4J SGEMM GFLOP/s; (2) per model: training examples/s, achieved GFLOP/s and their"
+                + " share of the SGEMM rate; (3) one epoch of the MNIST CNN with (a) plain DL4J fit in this JVM and"
+                + " (b) Kindling on Spark: examples/s, epoch seconds, test accuracy, the overhead ratio b/a and"
+                + " where the averaging rounds spent their time."})
 public final class BenchmarkCommand implements Callable<Integer> {
+    @Option(names = "--gemm-size", paramLabel = "N", description = "Square matrix size of the SGEMM (default: ${DEFAULT-VALUE}).")
+    int gemmSize = 2048;
+
+    @Option(names = "--models", split = ",", paramLabel = "NAME",
+            description = "Models whose speed to measure (default: ${DEFAULT-VALUE}).")
+    List<String> models = new ArrayList<>(List.of("mnist-cnn", "lenet5", "cifar10-cnn"));
+
+    @Option(names = "--batches", paramLabel = "N",
+            description = "Timed minibatches of 64 per model and setting, after 5 untimed (default: ${DEFAULT-VALUE}).")
+    int batches = 30;
+
+    @Option(names = "--skip-epoch", description = "Stop after the speed table: no MNIST epoch comparison.")
+    boolean skipEpoch;
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master for (b) (default: ${DEFAULT-VALUE}).")
     String master = "local[2]";
 
@@ -47,6 +69,27 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (gemmSize < 64 || batches < 1) {
+            throw new IllegalArgumentException("--gemm-size must be >= 64 and --batches >= 1, got " + gemmSize
+                    + " and " + batches);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        double gemm = GemmRate.measure(gemmSize, cores, 5);
+        System.out.printf(Locale.ROOT, "ND4J SGEMM %dx%d fp32, %d threads: %.1f GFLOP/s (best of 5)%n", gemmSize,
+                gemmSize, cores, gemm);
+        System.out.println("| model | parameters | MFLOP/example | networks x threads | examples/s | GFLOP/s | of SGEMM |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (String model : models) {
+            for (int[] setting : new int[][] {{1, cores}, {cores, 1}}) {
+                ModelThroughput.Result r = ModelThroughput.measure(model, 64, 5, batches, setting[0], setting[1], seed);
+                System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %d x %d | %.1f | %.2f | %.1f%% |%n", r.model(),
+                        r.params(), r.flopsPerExample() / 1e6, r.copies(), r.threads(), r.examplesPerSecond(),
+                        r.gflops(), 100 * r.gflops() / gemm);
+            }
+        }
+        if (skipEpoch) {
+            return 0;
+        }
         if (!MnistFiles.present(dataDir, new Configuration())) {
             MnistFetch.into(dataDir, mirrors, new Configuration(), System.out::println);
         }

@@ -1,5 +1,6 @@
 package io.kindling.driver.cli;
 
+import io.kindling.worker.NativeSetupPlugin;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.apache.spark.SparkConf;
@@ -16,6 +17,12 @@ public final class SparkContexts {
             conf.setMaster(master);
         } else {
             conf.setIfMissing("spark.master", "local[*]");
+        }
+        // Executors choose ND4J's native build at start-up, before a task loads it.
+        String plugins = conf.get("spark.plugins", "");
+        if (!plugins.contains(NativeSetupPlugin.class.getName())) {
+            conf.set("spark.plugins", plugins.isEmpty() ? NativeSetupPlugin.class.getName()
+                    : plugins + "," + NativeSetupPlugin.class.getName());
         }
         // Spark's console progress bar would interleave with the training lines.
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");

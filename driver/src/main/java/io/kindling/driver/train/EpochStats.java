@@ -9,7 +9,13 @@ package io.kindling.driver.train;
  * @param meanLoss        example-weighted mean training loss
  * @param seconds         wall time of the epoch's training rounds
  * @param computeSeconds  sum over rounds of the slowest worker's fitting time
+ * @param split           where the rounds' time went
  */
 public record EpochStats(long examples, long minibatches, int rounds, double meanLoss, double seconds,
-                         double computeSeconds) {
+                         double computeSeconds, RoundSplit split) {
+    public EpochStats(long examples, long minibatches, int rounds, double meanLoss, double seconds,
+                      double computeSeconds) {
+        this(examples, minibatches, rounds, meanLoss, seconds, computeSeconds,
+                new RoundSplit(0, computeSeconds, 0, 0));
+    }
 }

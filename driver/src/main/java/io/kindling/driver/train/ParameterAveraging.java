@@ -74,29 +74,42 @@ public final class ParameterAveraging implements AutoCloseable {
         long minibatches = 0;
         double lossSum = 0;
         double computeSeconds = 0;
+        RoundSplit split = new RoundSplit(0, 0, 0, 0);
         try {
             for (int r = 0; r < rounds; r++) {
                 long roundStart = System.nanoTime();
                 sc.setJobDescription(String.format("epoch %d, round %d/%d", epoch, r + 1, rounds));
                 Broadcast<RoundState> state = sc.broadcast(new RoundState(epoch, r, model.iteration(), lr,
                         model.params(), model.updaterState()));
-                JavaRDD<RoundResult> partials = shuffle.round(r).mapPartitionsWithIndex((w, it) ->
-                        Collections.singletonList(LocalRound.run(cfg.value(), state.value(), it.next(), w)).iterator(),
-                        true);
+                long published = System.nanoTime();
+                JavaRDD<RoundResult> partials = shuffle.round(r).mapPartitionsWithIndex((w, it) -> {
+                    long fetchStart = System.nanoTime();
+                    WorkerConfig workerConfig = cfg.value();
+                    RoundState roundState = state.value();
+                    long fetchNanos = System.nanoTime() - fetchStart;
+                    return Collections.singletonList(LocalRound.run(workerConfig, roundState, it.next(), w)
+                            .withFetchNanos(fetchNanos)).iterator();
+                }, true);
                 RoundResult result = PairwiseTree.reduce(partials, RoundResult::merge);
+                long reduced = System.nanoTime();
                 state.destroy();
                 model.update(result.params(), result.updaterState(), model.iteration() + result.maxSteps());
+                long averaged = System.nanoTime();
+                double fetch = result.maxFetchNanos() / 1e9;
+                double compute = result.maxComputeNanos() / 1e9;
+                split = split.plus((published - roundStart) / 1e9 + fetch, compute,
+                        Math.max(0, (reduced - published) / 1e9 - fetch - compute), (averaged - reduced) / 1e9);
                 examplesDone += result.examples();
                 minibatches += result.minibatches();
                 lossSum += result.lossSum();
-                computeSeconds += result.maxComputeNanos() / 1e9;
+                computeSeconds += compute;
                 listener.onRound(epoch, r, rounds, result, (System.nanoTime() - roundStart) / 1e9);
             }
         } finally {
             sc.setJobDescription(null);
         }
         return new EpochStats(examplesDone, minibatches, rounds, examplesDone == 0 ? Double.NaN : lossSum / examplesDone,
-                (System.nanoTime() - start) / 1e9, computeSeconds);
+                (System.nanoTime() - start) / 1e9, computeSeconds, split);
     }
 
     /** Loss and accuracy of {@code params} on {@code test}, each partition evaluated where it lives. */

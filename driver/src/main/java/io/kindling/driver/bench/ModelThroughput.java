@@ -1,0 +1,103 @@
+package io.kindling.driver.bench;
+
+import io.kindling.driver.model.ModelFactory;
+import io.kindling.driver.model.ModelZoo;
+import io.kindling.driver.model.Shape;
+import io.kindling.driver.train.JobSpec;
+import io.kindling.worker.Backend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Training speed of a zoo model in this JVM: minibatches of random inputs (speed does not depend on
+ * the pixel values), either one network on all the threads or one network per thread, as Kindling's
+ * tasks run on an executor. Warm-up minibatches are not timed.
+ */
+public final class ModelThroughput {
+    private static final int CLASSES = 10;
+
+    /** @param copies networks trained at once, each on its own thread; {@code threads} native threads per op */
+    public record Result(String model, long params, double flopsPerExample, int copies, int threads,
+                         long examples, double seconds) {
+        public double examplesPerSecond() {
+            return examples / seconds;
+        }
+
+        public double gflops() {
+            return examplesPerSecond() * flopsPerExample / 1e9;
+        }
+    }
+
+    private ModelThroughput() {
+    }
+
+    public static Result measure(String model, int batchSize, int warmupBatches, int timedBatches, int copies,
+                                 int threads, long seed) {
+        Shape shape = ModelZoo.MODELS.get(model);
+        if (shape == null || !shape.isImage()) {
+            throw new IllegalArgumentException("--models " + model + ": expected image models of " + ModelZoo.NAMES);
+        }
+        JobSpec spec = JobSpec.builder().model(model).batchSize(batchSize).seed(seed).build();
+        MultiLayerConfiguration conf = ModelFactory.build(spec, shape, CLASSES, false, new Configuration())
+                .configuration();
+        double flops = TrainingFlops.perExample(conf,
+                InputType.convolutionalFlat(shape.height(), shape.width(), shape.channels()));
+        Backend.useThreads(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(copies);
+        try {
+            List<Future<Double>> runs = new ArrayList<>();
+            long params = 0;
+            for (int c = 0; c < copies; c++) {
+                MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+                net.init();
+                params = net.numParams();
+                DataSet batch = randomBatch(batchSize, shape.size(), seed + c);
+                runs.add(pool.submit(() -> timeFit(net, batch, warmupBatches, timedBatches)));
+            }
+            double slowest = 0;
+            for (Future<Double> run : runs) {
+                slowest = Math.max(slowest, run.get());
+            }
+            return new Result(model, params, flops, copies, threads, (long) copies * timedBatches * batchSize, slowest);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("benchmark of " + model + " failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static double timeFit(MultiLayerNetwork net, DataSet batch, int warmup, int timed) {
+        for (int i = 0; i < warmup; i++) {
+            net.fit(batch);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < timed; i++) {
+            net.fit(batch);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static DataSet randomBatch(int batchSize, int features, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        var x = Nd4j.rand(DataType.FLOAT, batchSize, features);
+        var y = Nd4j.zeros(DataType.FLOAT, batchSize, CLASSES);
+        for (int i = 0; i < batchSize; i++) {
+            y.putScalar(i, i % CLASSES, 1f);
+        }
+        return new DataSet(x, y);
+    }
+}
