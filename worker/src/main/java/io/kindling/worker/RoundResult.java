@@ -1,5 +1,8 @@
 package io.kindling.worker;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -12,8 +15,9 @@ import java.util.Arrays;
 public final class RoundResult implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private float[] params;
-    private float[] updaterState;
+    // Written by writeObject in bulk; see FloatArrays.
+    private transient float[] params;
+    private transient float[] updaterState;
     private long examples;
     private double lossSum;
     private int minibatches;
@@ -112,6 +116,18 @@ public final class RoundResult implements Serializable {
     /** The longest time a worker spent fetching the round's broadcast (model and updater state). */
     public long maxFetchNanos() {
         return maxFetchNanos;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        FloatArrays.write(out, params);
+        FloatArrays.write(out, updaterState);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        params = FloatArrays.read(in);
+        updaterState = FloatArrays.read(in);
     }
 
     /** Indices of the examples trained, when the job traces them; else null. */

@@ -55,6 +55,10 @@ class ParameterAveragingTest {
             EpochStats stats = engine.trainEpoch(model, rdd(examples), n, 1, lr, false, 0, RoundListener.NONE);
             assertEquals(20, stats.rounds());
             assertEquals(n, stats.examples());
+            RoundSplit split = stats.split();
+            assertEquals(stats.computeSeconds(), split.compute(), 1e-9);
+            assertTrue(split.broadcast() > 0 && split.aggregation() > 0 && split.averaging() > 0, split.toString());
+            assertTrue(split.total() <= stats.seconds() + 1e-6, split + " within " + stats.seconds() + " s");
         }
         assertTrue(NetworkPool.built() - builtBefore <= 1, "the network is built once, not once per round");
 
