@@ -47,7 +47,7 @@ public final class LocalRound {
                 }
             }
             long computeNanos = System.nanoTime() - start;
-            return new RoundResult(net.params().toFloatVector(), FlatModel.updaterState(net),
+            return new RoundResult(FlatModel.params(net), FlatModel.updaterState(net),
                     chunk.size(), lossSum, minibatches, computeNanos, trained);
         } finally {
             NetworkPool.giveBack(pooled);

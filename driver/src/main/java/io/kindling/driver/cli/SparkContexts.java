@@ -24,6 +24,11 @@ public final class SparkContexts {
             conf.set("spark.plugins", plugins.isEmpty() ? NativeSetupPlugin.class.getName()
                     : plugins + "," + NativeSetupPlugin.class.getName());
         }
+        // Every round broadcasts the model and collects one per worker (14 MB each for the MNIST CNN
+        // with Adadelta). Float arrays barely compress, so LZ4 only costs time; and results that fit
+        // an RPC message go straight to the driver instead of through the block manager.
+        conf.setIfMissing("spark.broadcast.compress", "false");
+        conf.setIfMissing("spark.task.maxDirectResultSize", "128m");
         // Spark's console progress bar would interleave with the training lines.
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         if (!conf.get("spark.master").startsWith("local") && !conf.contains("spark.jars")) {

@@ -20,7 +20,7 @@ public final class ModelState {
 
     /** The state of an initialised network (its updater state is created, zeroed, if missing). */
     public static ModelState of(MultiLayerNetwork net) {
-        return new ModelState(net.params().toFloatVector(), FlatModel.updaterState(net), net.getIterationCount());
+        return new ModelState(FlatModel.params(net), FlatModel.updaterState(net), net.getIterationCount());
     }
 
     /** Writes this state into {@code net}, which must have the same configuration. */

@@ -140,6 +140,11 @@ public final class TrainingJob {
                 EvalStats test = evaluate(engine, model, data.test(), "Test", epoch);
                 LOG.info(String.format(Locale.ROOT, "epoch %d: %d examples in %.1f s (%.1f examples/s), lr %.6g",
                         epoch, stats.examples(), stats.seconds(), stats.examples() / stats.seconds(), lr));
+                RoundSplit split = stats.split();
+                LOG.info(String.format(Locale.ROOT, "epoch %d: %d rounds: broadcast %.2f s, local compute %.2f s,"
+                                + " aggregation %.2f s, driver averaging %.2f s (non-compute %.1f%%)", epoch,
+                        stats.rounds(), split.broadcast(), split.compute(), split.aggregation(), split.averaging(),
+                        100 * split.nonComputeShare()));
                 EpochResult result = new EpochResult(epoch, lr, stats, validation, test, 0);
                 history.add(result);
                 best = better(best, result);
