@@ -24,12 +24,15 @@ public final class NativeSetup {
         if (loader == null) {
             loader = NativeSetup.class.getClassLoader();
         }
-        if (System.getProperty(EXTENSION_PROPERTY) == null && loader.getResource(ONEDNN_LIBRARY) != null) {
+        if (loader.getResource(ONEDNN_LIBRARY) == null) {
+            return; // another build (CUDA, or the plain CPU one): DL4J's defaults
+        }
+        if (System.getProperty(EXTENSION_PROPERTY) == null) {
             System.setProperty(EXTENSION_PROPERTY, ONEDNN_EXTENSION);
         }
         if (System.getProperty(HELPERS_DISABLED_PROPERTY) == null) {
-            // Safe on any build: a helper is used only where the loaded library reports oneDNN
-            // (org.nd4j.nativeblas.Nd4jCpu.Environment), and the CUDA helpers are not on the classpath.
+            // A helper is still only used where the loaded library reports oneDNN
+            // (org.nd4j.nativeblas.Nd4jCpu.Environment).
             System.setProperty(HELPERS_DISABLED_PROPERTY, "false");
         }
     }
