@@ -1,6 +1,7 @@
 package io.kindling.driver.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.driver.model.ModelFactory;
 import io.kindling.driver.model.Shape;
@@ -32,6 +33,6 @@ class TrainingFlopsTest {
         double lenet = TrainingFlops.perExample(zoo("lenet5", Shape.image(1, 28, 28)), InputType.convolutionalFlat(28, 28, 1));
         double mlp = TrainingFlops.perExample(zoo("mlp", Shape.image(1, 28, 28)), InputType.convolutionalFlat(28, 28, 1));
         assertEquals(3 * 2.0 * (784 * 256 + 256 * 128 + 128 * 10), mlp);
-        assertEquals(true, lenet > 1e6 && lenet < 3e6, "LeNet-5 " + lenet);
+        assertTrue(lenet > 1e6 && lenet < 3e6, "LeNet-5 " + lenet);
     }
 }
