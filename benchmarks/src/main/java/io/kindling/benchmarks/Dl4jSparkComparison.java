@@ -1,13 +1,11 @@
 package io.kindling.benchmarks;
 
-import io.kindling.datasets.BadRecords;
 import io.kindling.datasets.Example;
-import io.kindling.datasets.Permutation;
-import io.kindling.datasets.Shard;
 import io.kindling.datasets.mnist.MnistFetch;
 import io.kindling.datasets.mnist.MnistFiles;
 import io.kindling.datasets.mnist.MnistSource;
 import io.kindling.driver.Main;
+import io.kindling.driver.bench.PlainFit;
 import io.kindling.driver.model.ModelFactory;
 import io.kindling.driver.model.PyTorchInit;
 import io.kindling.driver.model.Shape;
@@ -83,17 +81,11 @@ public final class Dl4jSparkComparison {
                 spec.data().pipeline(), spec.seed(), 1, false, 0);
 
         // The same shuffled minibatches as the plain run, built once on the driver as DataSets.
-        List<Example> examples = readAll(train, hadoop);
-        Permutation permutation = Permutation.of(examples.size(), spec.seed(), 1);
-        Example[] order = new Example[examples.size()];
-        for (Example e : examples) {
-            order[(int) permutation.apply(e.index())] = e;
-        }
+        List<Example> ordered = PlainFit.firstEpochOrder(PlainFit.readAll(train, hadoop), spec.seed());
         MinibatchAssembler assembler = config.assembler();
         List<DataSet> minibatches = new ArrayList<>();
-        List<Example> ordered = Arrays.asList(order);
-        for (int from = 0; from < order.length; from += spec.batchSize()) {
-            minibatches.add(assembler.assemble(ordered, from, Math.min(from + spec.batchSize(), order.length), true, 1));
+        for (int from = 0; from < ordered.size(); from += spec.batchSize()) {
+            minibatches.add(assembler.assemble(ordered, from, Math.min(from + spec.batchSize(), ordered.size()), true, 1));
         }
 
         SparkConf sparkConf = new SparkConf().setAppName("dl4j-spark comparison").setMaster(o.master)
@@ -110,18 +102,12 @@ public final class Dl4jSparkComparison {
             sparkNet.fit(rdd);
             double seconds = (System.nanoTime() - start) / 1e9;
             EvalStats stats = LocalEvaluation.run(config, sparkNet.getNetwork().params().toFloatVector(),
-                    readAll(test, hadoop).iterator(), spec.testBatchSize());
+                    PlainFit.readAll(test, hadoop).iterator(), spec.testBatchSize());
             System.out.printf(Locale.ROOT, "| (c) dl4j-spark ParameterAveragingTrainingMaster, %s, %d workers, k = %d"
                             + " | %d of %d | %.1f | %.1f | %d/%d (%.2f%%) | %.4f |%n", o.master, o.workers, o.k,
-                    trained.value(), examples.size(), seconds, trained.value() / seconds, stats.correct(),
+                    trained.value(), ordered.size(), seconds, trained.value() / seconds, stats.correct(),
                     stats.count(), 100 * stats.accuracy(), stats.averageLoss());
         }
-    }
-
-    private static List<Example> readAll(MnistSource source, Configuration conf) {
-        List<Example> all = new ArrayList<>(source.size());
-        source.read(new Shard(0, source.size()), conf, BadRecords.failing()).forEachRemaining(all::add);
-        return all;
     }
 
     /** Counts, on the workers, the examples each minibatch update trained. */

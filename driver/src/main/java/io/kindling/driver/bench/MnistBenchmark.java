@@ -1,8 +1,5 @@
 package io.kindling.driver.bench;
 
-import io.kindling.datasets.BadRecords;
-import io.kindling.datasets.Example;
-import io.kindling.datasets.Shard;
 import io.kindling.datasets.mnist.MnistSource;
 import io.kindling.driver.model.ModelFactory;
 import io.kindling.driver.model.PyTorchInit;
@@ -59,10 +56,10 @@ public final class MnistBenchmark {
                 train.size(), spec.batchSize(), cores);
         WorkerConfig evalConfig = new WorkerConfig(conf.toJson(), spec.batchSize(), 1, train.info(),
                 spec.data().pipeline(), spec.seed(), cores, false, 0);
-        double seconds = PlainFit.epoch(net, readAll(train, hadoop), evalConfig.assembler(), spec.batchSize(),
+        double seconds = PlainFit.epoch(net, PlainFit.readAll(train, hadoop), evalConfig.assembler(), spec.batchSize(),
                 spec.seed(), cores);
         EvalStats plainTest = LocalEvaluation.run(evalConfig, net.params().toFloatVector(),
-                readAll(test, hadoop).iterator(), spec.testBatchSize());
+                PlainFit.readAll(test, hadoop).iterator(), spec.testBatchSize());
         rows.add(new Row("(a) plain DL4J `fit`, 1 JVM, " + cores + " threads", train.size(), seconds, plainTest));
         out.println(line(rows.get(0)));
 
@@ -82,12 +79,6 @@ public final class MnistBenchmark {
                 100 * split.nonComputeShare(), split.total(), kindling.train().seconds() - split.total());
         out.printf(Locale.ROOT, "overhead ratio b/a (epoch seconds): %.3f%n", rows.get(1).seconds() / rows.get(0).seconds());
         return rows;
-    }
-
-    private static List<Example> readAll(MnistSource source, Configuration conf) {
-        List<Example> all = new ArrayList<>(source.size());
-        source.read(new Shard(0, source.size()), conf, BadRecords.failing()).forEachRemaining(all::add);
-        return all;
     }
 
     static String line(Row row) {
