@@ -2,6 +2,7 @@ package io.kindling.datasets;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.Partitioner;
@@ -42,6 +43,16 @@ public final class EpochShuffle {
 
     public EpochPlan plan() {
         return plan;
+    }
+
+    /**
+     * Writes the shuffle now, in a job of its own, so that the rounds only read it: the job's one task
+     * opens chunk 0 and reads nothing from it.
+     */
+    public void prepare() {
+        PartitionPruningRDD<Tuple2<Long, Example>> first = PartitionPruningRDD.create(chunks.rdd(),
+                new RoundFilter(plan.partitions(), 0));
+        JavaRDD.fromRDD(first, chunks.classTag()).mapPartitions(keyed -> Collections.emptyIterator(), true).count();
     }
 
     /** The chunks of round {@code round}: partition w holds worker w's examples, in epoch order. */

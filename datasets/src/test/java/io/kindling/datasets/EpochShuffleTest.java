@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
 
 class EpochShuffleTest {
@@ -84,5 +85,31 @@ class EpochShuffleTest {
             }
         }
         assertEquals(n, trained.cardinality());
+    }
+
+    @Test
+    void prepareWritesTheShuffleOnceAndRoundsOnlyReadIt() {
+        int n = 500;
+        List<Example> examples = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            examples.add(Example.image(i, i % 10, new byte[] {(byte) i}));
+        }
+        LongAccumulator mapped = LocalSpark.context().sc().longAccumulator("examples mapped");
+        JavaRDD<Example> rdd = LocalSpark.context().parallelize(examples, 3).map(e -> {
+            mapped.add(1);
+            return e;
+        });
+        EpochPlan plan = new EpochPlan(n, 2, 64, 1, false);
+        EpochShuffle shuffle = EpochShuffle.of(rdd, n, plan, 5, 1);
+        shuffle.prepare();
+        assertEquals(n, mapped.value(), "the map side ran once, over every example");
+        int read = 0;
+        for (int r = 0; r < plan.rounds(); r++) {
+            for (List<Example> chunk : shuffle.round(r).collect()) {
+                read += chunk.size();
+            }
+        }
+        assertEquals(n, read);
+        assertEquals(n, mapped.value(), "rounds read the shuffle without mapping again");
     }
 }
