@@ -5,6 +5,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * What the workers of one averaging round produced, merged: the example-weighted mean of their
@@ -68,11 +69,19 @@ public final class RoundResult implements Serializable {
         return this;
     }
 
+    // Blocks of the arrays merged in parallel: the merge is all the driver does while the workers
+    // wait for the next round (3.6 M floats for the MNIST CNN with Adadelta).
+    private static final int BLOCK = 1 << 16;
+
     private static void weightedMeanInto(float[] a, long wa, float[] b, long wb) {
         double total = (double) wa + wb;
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) (((double) a[i] * wa + (double) b[i] * wb) / total);
-        }
+        double pa = wa / total;
+        double pb = wb / total;
+        IntStream.range(0, (a.length + BLOCK - 1) / BLOCK).parallel().forEach(block -> {
+            for (int i = block * BLOCK, end = Math.min(a.length, i + BLOCK); i < end; i++) {
+                a[i] = (float) ((double) a[i] * pa + (double) b[i] * pb);
+            }
+        });
     }
 
     /** Mean parameters of the workers, weighted by the examples each trained this round. */
