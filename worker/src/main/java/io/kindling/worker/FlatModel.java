@@ -67,7 +67,7 @@ public final class FlatModel {
         if (source == null) {
             return view.toFloatVector();
         }
-        float[] values = new float[(int) view.length()];
+        float[] values = SpareArrays.take((int) view.length());
         source.get(values, 0, values.length);
         return values;
     }

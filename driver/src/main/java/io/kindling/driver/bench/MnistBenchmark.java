@@ -74,9 +74,10 @@ public final class MnistBenchmark {
                 100 * (1 - kindling.train().computeSeconds() / kindling.train().seconds()));
         RoundSplit split = kindling.train().split();
         out.printf(Locale.ROOT, "round split: broadcast %.2f s, local compute %.2f s, aggregation %.2f s, driver"
-                        + " averaging %.2f s; non-compute %.2f%% of %.1f s in rounds (epoch shuffle and the rest %.1f s)%n",
+                        + " averaging %.2f s; non-compute %.2f%% of %.1f s in rounds (epoch shuffle %.1f s, the rest %.1f s)%n",
                 split.broadcast(), split.compute(), split.aggregation(), split.averaging(),
-                100 * split.nonComputeShare(), split.total(), kindling.train().seconds() - split.total());
+                100 * split.nonComputeShare(), split.total(), kindling.train().shuffleSeconds(),
+                kindling.train().seconds() - split.total() - kindling.train().shuffleSeconds());
         out.printf(Locale.ROOT, "overhead ratio b/a (epoch seconds): %.3f%n", rows.get(1).seconds() / rows.get(0).seconds());
         return rows;
     }

@@ -29,6 +29,13 @@ public final class SparkContexts {
         // an RPC message go straight to the driver instead of through the block manager.
         conf.setIfMissing("spark.broadcast.compress", "false");
         conf.setIfMissing("spark.task.maxDirectResultSize", "128m");
+        String resolved = conf.get("spark.master");
+        if (resolved.equals("local") || resolved.startsWith("local[")) {
+            // Rounds hand the model over in memory here, which leaves Spark's own broadcasts (every
+            // job's task binary) as the large allocations: their default 4 MB pieces are G1 humongous
+            // objects and set off a young collection every few rounds.
+            conf.setIfMissing("spark.broadcast.blockSize", "512k");
+        }
         // Spark's console progress bar would interleave with the training lines.
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         if (!conf.get("spark.master").startsWith("local") && !conf.contains("spark.jars")) {

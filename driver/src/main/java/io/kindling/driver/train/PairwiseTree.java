@@ -1,5 +1,8 @@
 package io.kindling.driver.train;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BinaryOperator;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -31,5 +34,21 @@ public final class PairwiseTree {
             n = next;
         }
         return level.values().reduce(merge);
+    }
+
+    /** The same tree over values already on the driver: partials i and i+1 at each level. */
+    public static <T> T reduce(List<T> partials, BinaryOperator<T> merge) {
+        if (partials.isEmpty()) {
+            throw new IllegalArgumentException("nothing to reduce");
+        }
+        List<T> level = partials;
+        while (level.size() > 1) {
+            List<T> next = new ArrayList<>((level.size() + 1) / 2);
+            for (int i = 0; i < level.size(); i += 2) {
+                next.add(i + 1 < level.size() ? merge.apply(level.get(i), level.get(i + 1)) : level.get(i));
+            }
+            level = next;
+        }
+        return level.get(0);
     }
 }

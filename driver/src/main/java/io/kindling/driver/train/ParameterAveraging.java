@@ -9,8 +9,14 @@ import io.kindling.worker.LocalEvaluation;
 import io.kindling.worker.LocalRound;
 import io.kindling.worker.RoundResult;
 import io.kindling.worker.RoundState;
+import io.kindling.worker.SpareArrays;
 import io.kindling.worker.WorkerConfig;
+import io.kindling.worker.InProcessExchange;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -20,15 +26,26 @@ import org.apache.spark.broadcast.Broadcast;
  * chunk per worker and round ({@link EpochShuffle}); each round broadcasts the model, every worker fits
  * its chunk's minibatches on a local copy (mapPartitions over that round's chunks only), and a pairwise
  * tree merges the example-weighted means of parameters and updater state. The iteration count
- * advances by the most steps any worker took.
+ * advances by the most steps any worker took. Under a local master the tasks run in the driver's
+ * JVM, and the round hands the state and results over in memory instead, merged by the same tree
+ * on the driver: the same bits without serializing the model twice per round.
  */
 public final class ParameterAveraging implements AutoCloseable {
+    /** Spark setting: false makes local masters broadcast and collect as clusters do. */
+    public static final String IN_PROCESS_ROUNDS = "spark.kindling.inProcessRounds";
+
     private final JavaSparkContext sc;
     private final WorkerConfig config;
     private final Broadcast<WorkerConfig> configBroadcast;
     private final int workers;
+    private final boolean inProcess;
+    private final String runId = UUID.randomUUID().toString();
 
     public ParameterAveraging(JavaSparkContext sc, WorkerConfig config, int workers) {
+        this(sc, config, workers, inProcessRounds(sc));
+    }
+
+    ParameterAveraging(JavaSparkContext sc, WorkerConfig config, int workers, boolean inProcess) {
         if (workers < 1) {
             throw new IllegalArgumentException("--workers must be >= 1, got " + workers);
         }
@@ -36,6 +53,17 @@ public final class ParameterAveraging implements AutoCloseable {
         this.config = config;
         this.configBroadcast = sc.broadcast(config);
         this.workers = workers;
+        this.inProcess = inProcess;
+    }
+
+    /**
+     * Whether rounds hand the model over in memory: under a local master, unless turned off or unless
+     * tasks load their own copy of Kindling's classes (spark.executor.userClassPathFirst).
+     */
+    static boolean inProcessRounds(JavaSparkContext sc) {
+        SparkConf conf = sc.getConf();
+        return sc.isLocal() && conf.getBoolean(IN_PROCESS_ROUNDS, true)
+                && !conf.getBoolean("spark.executor.userClassPathFirst", false);
     }
 
     public int workers() {
@@ -69,7 +97,9 @@ public final class ParameterAveraging implements AutoCloseable {
         if (maxRounds > 0) {
             rounds = Math.min(rounds, maxRounds);
         }
-        Broadcast<WorkerConfig> cfg = configBroadcast;
+        sc.setJobDescription(String.format("epoch %d, shuffle", epoch));
+        shuffle.prepare();
+        double shuffleSeconds = (System.nanoTime() - start) / 1e9;
         long examplesDone = 0;
         long minibatches = 0;
         double lossSum = 0;
@@ -79,21 +109,19 @@ public final class ParameterAveraging implements AutoCloseable {
             for (int r = 0; r < rounds; r++) {
                 long roundStart = System.nanoTime();
                 sc.setJobDescription(String.format("epoch %d, round %d/%d", epoch, r + 1, rounds));
-                Broadcast<RoundState> state = sc.broadcast(new RoundState(epoch, r, model.iteration(), lr,
-                        model.params(), model.updaterState()));
-                long published = System.nanoTime();
-                JavaRDD<RoundResult> partials = shuffle.round(r).mapPartitionsWithIndex((w, it) -> {
-                    long fetchStart = System.nanoTime();
-                    WorkerConfig workerConfig = cfg.value();
-                    RoundState roundState = state.value();
-                    long fetchNanos = System.nanoTime() - fetchStart;
-                    return Collections.singletonList(LocalRound.run(workerConfig, roundState, it.next(), w)
-                            .withFetchNanos(fetchNanos)).iterator();
-                }, true);
-                RoundResult result = PairwiseTree.reduce(partials, RoundResult::merge);
+                RoundState state = new RoundState(epoch, r, model.iteration(), lr, model.params(),
+                        model.updaterState());
+                Round round = inProcess ? inProcess(shuffle.round(r), state) : broadcast(shuffle.round(r), state);
+                RoundResult result = round.result();
+                long published = round.published();
                 long reduced = System.nanoTime();
-                state.destroy();
                 model.update(result.params(), result.updaterState(), model.iteration() + result.maxSteps());
+                if (inProcess && r > 0) {
+                    // The previous round's merged arrays: only that round's state referred to them. The
+                    // epoch's starting arrays (r = 0) may be held by the caller and are left alone.
+                    SpareArrays.giveBack(state.params());
+                    SpareArrays.giveBack(state.updaterState());
+                }
                 long averaged = System.nanoTime();
                 double fetch = result.maxFetchNanos() / 1e9;
                 double compute = result.maxComputeNanos() / 1e9;
@@ -109,7 +137,67 @@ public final class ParameterAveraging implements AutoCloseable {
             sc.setJobDescription(null);
         }
         return new EpochStats(examplesDone, minibatches, rounds, examplesDone == 0 ? Double.NaN : lossSum / examplesDone,
-                (System.nanoTime() - start) / 1e9, computeSeconds, split);
+                (System.nanoTime() - start) / 1e9, computeSeconds, split, shuffleSeconds);
+    }
+
+    /** A round's merged result and when its state was published to the workers (System.nanoTime). */
+    private record Round(RoundResult result, long published) {
+    }
+
+    /** Broadcasts the state; every worker's result comes back as a task result, merged by a pairwise tree. */
+    private Round broadcast(JavaRDD<List<Example>> chunks, RoundState roundState) {
+        Broadcast<WorkerConfig> cfg = configBroadcast;
+        Broadcast<RoundState> state = sc.broadcast(roundState);
+        long published = System.nanoTime();
+        try {
+            JavaRDD<RoundResult> partials = chunks.mapPartitionsWithIndex((w, it) -> {
+                long fetchStart = System.nanoTime();
+                WorkerConfig workerConfig = cfg.value();
+                RoundState s = state.value();
+                long fetchNanos = System.nanoTime() - fetchStart;
+                return Collections.singletonList(LocalRound.run(workerConfig, s, it.next(), w)
+                        .withFetchNanos(fetchNanos)).iterator();
+            }, true);
+            return new Round(PairwiseTree.reduce(partials, RoundResult::merge), published);
+        } finally {
+            state.destroy();
+        }
+    }
+
+    /**
+     * The same round under a local master, where the tasks run in this JVM: the state and the results
+     * are handed over in memory ({@link InProcessExchange}) and merged here in the same pairwise order.
+     */
+    private Round inProcess(JavaRDD<List<Example>> chunks, RoundState roundState) {
+        Broadcast<WorkerConfig> cfg = configBroadcast;
+        String key = "kindling/" + runId + "/" + roundState.epoch() + "/" + roundState.round();
+        InProcessExchange.put(key, roundState);
+        long published = System.nanoTime();
+        try {
+            chunks.mapPartitionsWithIndex((w, it) -> {
+                long fetchStart = System.nanoTime();
+                WorkerConfig workerConfig = cfg.value();
+                RoundState s = InProcessExchange.get(key, RoundState.class);
+                long fetchNanos = System.nanoTime() - fetchStart;
+                InProcessExchange.put(key + "/" + w, LocalRound.run(workerConfig, s, it.next(), w)
+                        .withFetchNanos(fetchNanos));
+                return Collections.emptyIterator();
+            }, true).count();
+            List<RoundResult> partials = new ArrayList<>();
+            for (int w = 0; w < chunks.getNumPartitions(); w++) {
+                partials.add(InProcessExchange.take(key + "/" + w, RoundResult.class));
+            }
+            RoundResult merged = PairwiseTree.reduce(partials, RoundResult::merge);
+            for (RoundResult partial : partials) {
+                if (partial.params() != merged.params()) { // merged into another worker's arrays
+                    SpareArrays.giveBack(partial.params());
+                    SpareArrays.giveBack(partial.updaterState());
+                }
+            }
+            return new Round(merged, published);
+        } finally {
+            InProcessExchange.removeAll(key);
+        }
     }
 
     /** Loss and accuracy of {@code params} on {@code test}, each partition evaluated where it lives. */
@@ -137,5 +225,6 @@ public final class ParameterAveraging implements AutoCloseable {
     @Override
     public void close() {
         configBroadcast.destroy();
+        SpareArrays.clear();
     }
 }

@@ -8,7 +8,7 @@ public interface RoundListener {
     /**
      * @param round   0-based round within the epoch
      * @param rounds  rounds in this epoch
-     * @param result  the merged result of the round
+     * @param result  the merged result of the round; its arrays may be reused once the call returns
      * @param seconds wall time of the round on the driver
      */
     void onRound(int epoch, int round, int rounds, RoundResult result, double seconds);

@@ -141,9 +141,9 @@ public final class TrainingJob {
                 LOG.info(String.format(Locale.ROOT, "epoch %d: %d examples in %.1f s (%.1f examples/s), lr %.6g",
                         epoch, stats.examples(), stats.seconds(), stats.examples() / stats.seconds(), lr));
                 RoundSplit split = stats.split();
-                LOG.info(String.format(Locale.ROOT, "epoch %d: %d rounds: broadcast %.2f s, local compute %.2f s,"
-                                + " aggregation %.2f s, driver averaging %.2f s (non-compute %.1f%%)", epoch,
-                        stats.rounds(), split.broadcast(), split.compute(), split.aggregation(), split.averaging(),
+                LOG.info(String.format(Locale.ROOT, "epoch %d: shuffle %.2f s; %d rounds: broadcast %.2f s, local"
+                                + " compute %.2f s, aggregation %.2f s, driver averaging %.2f s (non-compute %.1f%%)",
+                        epoch, stats.shuffleSeconds(), stats.rounds(), split.broadcast(), split.compute(), split.aggregation(), split.averaging(),
                         100 * split.nonComputeShare()));
                 EpochResult result = new EpochResult(epoch, lr, stats, validation, test, 0);
                 history.add(result);

@@ -32,4 +32,29 @@ class PairwiseTreeTest {
                     Float.floatToIntBits(PairwiseTree.reduce(LocalSpark.context().parallelize(values, 7), Float::sum)));
         }
     }
+
+    @Test
+    void theDriverSideTreePairsTheSameWayAsTheSparkOne() {
+        // String concatenation is not commutative, so the result spells out the tree's shape.
+        for (int partitions = 1; partitions <= 9; partitions++) {
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < partitions; i++) {
+                values.add(Integer.toString(i));
+            }
+            String onSpark = PairwiseTree.reduce(LocalSpark.context().parallelize(values, partitions),
+                    (a, b) -> "(" + min(a, b) + " " + max(a, b) + ")");
+            String onDriver = PairwiseTree.reduce(values, (a, b) -> "(" + min(a, b) + " " + max(a, b) + ")");
+            assertEquals(onSpark, onDriver, partitions + " partitions");
+        }
+        assertEquals("((0 1) 2)", PairwiseTree.reduce(List.of("0", "1", "2"), (a, b) -> "(" + a + " " + b + ")"));
+    }
+
+    // The order within a pair is up to Spark; the pairs are not.
+    private static String min(String a, String b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String max(String a, String b) {
+        return a.compareTo(b) <= 0 ? b : a;
+    }
 }

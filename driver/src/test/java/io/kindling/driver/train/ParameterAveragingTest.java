@@ -9,6 +9,7 @@ import io.kindling.datasets.Example;
 import io.kindling.datasets.Permutation;
 import io.kindling.datasets.Shard;
 import io.kindling.datasets.testing.LocalSpark;
+import io.kindling.worker.InProcessExchange;
 import io.kindling.worker.MinibatchAssembler;
 import io.kindling.worker.NetworkPool;
 import io.kindling.worker.TinyNets;
@@ -174,6 +175,30 @@ class ParameterAveragingTest {
             assertEquals(1, stats.rounds());
             assertEquals(4 * BATCH, stats.examples());
         }
+    }
+
+    @Test
+    void roundsInProcessGiveTheSameBitsAsBroadcastRounds() {
+        int n = 1000; // three workers: a merge tree of two levels
+        MultiLayerConfiguration conf = TinyNets.mlp(new Adam(0.01));
+        List<Example> examples = TinyNets.examples(n, 4);
+        MultiLayerNetwork start = newNet(conf);
+        ModelState inProcess = ModelState.of(start);
+        ModelState broadcast = ModelState.of(start);
+        assertTrue(ParameterAveraging.inProcessRounds(LocalSpark.context()), "the default under local[2]");
+        try (ParameterAveraging a = new ParameterAveraging(LocalSpark.context(), config(conf, 2), 3, true);
+             ParameterAveraging b = new ParameterAveraging(LocalSpark.context(), config(conf, 2), 3, false)) {
+            for (int epoch = 1; epoch <= 2; epoch++) {
+                EpochStats stats = a.trainEpoch(inProcess, rdd(examples), n, epoch, 0.01, false, 0, RoundListener.NONE);
+                b.trainEpoch(broadcast, rdd(examples), n, epoch, 0.01, false, 0, RoundListener.NONE);
+                assertEquals(n, stats.examples());
+                assertTrue(stats.shuffleSeconds() > 0 && stats.shuffleSeconds() < stats.seconds(), stats.toString());
+            }
+        }
+        assertArrayEquals(broadcast.params(), inProcess.params());
+        assertArrayEquals(broadcast.updaterState(), inProcess.updaterState());
+        assertEquals(broadcast.iteration(), inProcess.iteration());
+        assertEquals(0, InProcessExchange.size(), "every round removes what it handed over");
     }
 
     private static WorkerConfig config(MultiLayerConfiguration conf, int k) {
