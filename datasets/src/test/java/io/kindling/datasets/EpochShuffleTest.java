@@ -59,11 +59,7 @@ class EpochShuffleTest {
     @Test
     void eachRoundGivesEveryWorkerItsChunkInEpochOrder() {
         int n = 1001;
-        List<Example> examples = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            examples.add(Example.image(i, i % 10, new byte[] {(byte) i}));
-        }
-        JavaRDD<Example> rdd = LocalSpark.context().parallelize(examples, 4);
+        JavaRDD<Example> rdd = LocalSpark.context().parallelize(examples(n), 4);
         EpochPlan plan = new EpochPlan(n, 3, 64, 2, false);
         EpochShuffle shuffle = EpochShuffle.of(rdd, n, plan, 5, 3);
         Permutation permutation = Permutation.of(n, 5, 3);
@@ -90,12 +86,8 @@ class EpochShuffleTest {
     @Test
     void prepareWritesTheShuffleOnceAndRoundsOnlyReadIt() {
         int n = 500;
-        List<Example> examples = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            examples.add(Example.image(i, i % 10, new byte[] {(byte) i}));
-        }
         LongAccumulator mapped = LocalSpark.context().sc().longAccumulator("examples mapped");
-        JavaRDD<Example> rdd = LocalSpark.context().parallelize(examples, 3).map(e -> {
+        JavaRDD<Example> rdd = LocalSpark.context().parallelize(examples(n), 3).map(e -> {
             mapped.add(1);
             return e;
         });
@@ -111,5 +103,14 @@ class EpochShuffleTest {
         }
         assertEquals(n, read);
         assertEquals(n, mapped.value(), "rounds read the shuffle without mapping again");
+    }
+
+    /** Examples 0..n-1 with one-byte images. */
+    private static List<Example> examples(int n) {
+        List<Example> examples = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            examples.add(Example.image(i, i % 10, new byte[] {(byte) i}));
+        }
+        return examples;
     }
 }
