@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
@@ -77,6 +78,8 @@ public final class ModelBuilder {
         addOutput(output, loss, classes, finalActivation);
 
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed)
+                // Convolutions keep their forward output for backprop; DL4J otherwise computes it twice.
+                .cacheMode(CacheMode.DEVICE)
                 .updater(Optimizers.updater(optimizer)).list();
         for (Layer layer : layers) {
             if (layer instanceof ConvolutionLayer || layer instanceof DenseLayer || layer instanceof OutputLayer) {
