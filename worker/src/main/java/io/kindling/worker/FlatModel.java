@@ -3,7 +3,6 @@ package io.kindling.worker;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -36,18 +35,11 @@ public final class FlatModel {
         }
     }
 
-    // A network's flat parameter and updater arrays own their whole float buffer. On the CPU backend
-    // that buffer is plain native memory, copied in or out with one memcpy: this runs twice per
-    // averaging round on 14 MB (MNIST CNN with Adadelta), and ND4J's own DataBuffer.setData and
-    // asFloat go element by element (15-45 ms per load measured). Elsewhere (CUDA keeps host and
-    // device copies in sync) the copies go through ND4J.
+    // A network's flat parameter and updater arrays own their whole float buffer, so on the CPU
+    // backend they are copied in or out with one memcpy: this runs twice per averaging round on 14 MB
+    // (MNIST CNN with Adadelta), where ND4J's element-wise copies took 15-45 ms per load.
     private static FloatPointer nativeFloats(INDArray a) {
-        boolean owns = a.dataType() == DataType.FLOAT && a.isVector() && a.elementWiseStride() == 1
-                && a.offset() == 0 && a.length() == a.data().length() && a.data().originalDataBuffer() == null;
-        if (!owns || !Nd4j.getEnvironment().isCPU()) {
-            return null;
-        }
-        return a.data().addressPointer() instanceof FloatPointer p ? p : null;
+        return a.isVector() ? NativeFloats.of(a) : null;
     }
 
     private static void copyInto(INDArray view, float[] values) {

@@ -1,0 +1,41 @@
+package io.kindling.worker;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The native memory behind a float array on the CPU backend, for bulk copies with one memcpy: ND4J's
+ * own element accessors ({@code DataBuffer.setData}, {@code asFloat}) go element by element.
+ */
+public final class NativeFloats {
+    private NativeFloats() {
+    }
+
+    /**
+     * The pointer to {@code a}'s values in row-major order, when {@code a} is a float array that owns
+     * its whole buffer, laid out densely in 'c' order, on the CPU backend; otherwise null (CUDA keeps
+     * host and device copies in sync, and views or other layouts go through ND4J).
+     */
+    public static FloatPointer of(INDArray a) {
+        boolean owns = a.dataType() == DataType.FLOAT && a.offset() == 0 && a.length() == a.data().length()
+                && a.data().originalDataBuffer() == null && a.elementWiseStride() == 1
+                && (a.isVector() || a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a));
+        if (!owns || !Nd4j.getEnvironment().isCPU()) {
+            return null;
+        }
+        return a.data().addressPointer() instanceof FloatPointer p ? p : null;
+    }
+
+    /** Copies {@code n} values from {@code p}, starting {@code from} values in, into the start of {@code into}. */
+    public static void get(FloatPointer p, long from, float[] into, int n) {
+        new FloatPointer(p).position(p.position() + from).get(into, 0, n);
+    }
+
+    /** Copies the first {@code n} values of {@code from} into {@code p}, starting {@code at} values in. */
+    public static void put(float[] from, int n, FloatPointer p, long at) {
+        new FloatPointer(p).position(p.position() + at).put(from, 0, n);
+    }
+}
