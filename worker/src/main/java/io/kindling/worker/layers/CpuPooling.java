@@ -1,0 +1,170 @@
+package io.kindling.worker.layers;
+
+import io.kindling.worker.NativeFloats;
+import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DL4J's pooling layer, with forward and backward computed in Java for the common case on the CPU
+ * backend: float NCHW, max or average, windows that do not overlap (PyTorch's {@code MaxPool2d(2)}).
+ * There oneDNN 2.3 (ND4J M2.1) only has its plain NCHW pooling, and ND4J's backward recomputes the
+ * forward: that took about a fifth of the MNIST CNN's training time. Any other case, and every other
+ * backend, runs DL4J's own code. The configuration stays DL4J's {@code SubsamplingLayer}, so saved
+ * models load in plain DL4J.
+ */
+public final class CpuPooling extends SubsamplingLayer {
+    private static final int CHUNK_FLOATS = 1 << 18;
+    // Reused between calls: a network runs on one thread at a time.
+    private float[] in = new float[0];
+    private float[] out = new float[0];
+
+    CpuPooling(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /**
+     * Puts this layer in place of each of {@code net}'s pooling layers, on the CPU backend. Call it
+     * right after {@code init()}: pooling layers hold no parameters or updater state, so nothing else
+     * refers to them yet.
+     */
+    public static void install(MultiLayerNetwork net) {
+        if (!Nd4j.getEnvironment().isCPU()) {
+            return;
+        }
+        Layer[] layers = net.getLayers().clone();
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i].getClass() == SubsamplingLayer.class) {
+                CpuPooling pooling = new CpuPooling(layers[i].conf(), net.getLayerWiseConfigurations().getDataType());
+                pooling.setIndex(i);
+                pooling.setListeners(layers[i].getListeners());
+                pooling.setCacheMode(net.getLayerWiseConfigurations().getCacheMode());
+                layers[i] = pooling;
+            }
+        }
+        net.setLayers(layers);
+    }
+
+    /** Whether this input takes the Java path rather than DL4J's. */
+    boolean fast(INDArray x) {
+        org.deeplearning4j.nn.conf.layers.SubsamplingLayer c = layerConf();
+        int[] k = c.getKernelSize();
+        boolean simple = dataType == DataType.FLOAT && x.dataType() == DataType.FLOAT && x.rank() == 4
+                && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && (c.getPoolingType() == PoolingType.MAX || c.getPoolingType() == PoolingType.AVG)
+                && Arrays.equals(k, c.getStride()) && Arrays.equals(c.getPadding(), new int[] {0, 0})
+                && Arrays.equals(c.getDilation(), new int[] {1, 1}) && x.size(1) * x.size(2) * x.size(3) < Integer.MAX_VALUE / 2;
+        if (!simple || x.size(2) < k[0] || x.size(3) < k[1]) {
+            return false;
+        }
+        return convolutionMode == ConvolutionMode.Truncate
+                || convolutionMode == ConvolutionMode.Strict && x.size(2) % k[0] == 0 && x.size(3) % k[1] == 0;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        if (!fast(input)) {
+            return super.activate(training, workspaceMgr);
+        }
+        long[] s = input.shape();
+        int[] k = layerConf().getKernelSize();
+        INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                new long[] {s[0], s[1], s[2] / k[0], s[3] / k[1]}, 'c');
+        FloatPointer x = pointer(input);
+        FloatPointer yp = NativeFloats.of(y);
+        if (x == null || yp == null) {
+            return super.activate(training, workspaceMgr);
+        }
+        boolean max = layerConf().getPoolingType() == PoolingType.MAX;
+        Chunks c = new Chunks(s, k);
+        for (long n0 = 0; n0 < s[0]; n0 += c.examples) {
+            int m = (int) Math.min(c.examples, s[0] - n0);
+            NativeFloats.get(x, n0 * c.inPerExample, in, m * c.inPerExample);
+            if (max) {
+                PoolingKernels.maxForward(in, out, m * c.channels, c.h, c.w, k[0], k[1]);
+            } else {
+                PoolingKernels.avgForward(in, out, m * c.channels, c.h, c.w, k[0], k[1]);
+            }
+            NativeFloats.put(out, m * c.outPerExample, yp, n0 * c.outPerExample);
+        }
+        return y;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        long[] s = input.shape();
+        int[] k = layerConf().getKernelSize();
+        if (!fast(input) || epsilon.dataType() != DataType.FLOAT
+                || !Arrays.equals(epsilon.shape(), new long[] {s[0], s[1], s[2] / k[0], s[3] / k[1]})) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, s, 'c');
+        FloatPointer x = pointer(input);
+        FloatPointer dy = pointer(epsilon);
+        FloatPointer dxp = NativeFloats.of(dx);
+        if (x == null || dy == null || dxp == null) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        boolean max = layerConf().getPoolingType() == PoolingType.MAX;
+        Chunks c = new Chunks(s, k);
+        for (long n0 = 0; n0 < s[0]; n0 += c.examples) {
+            int m = (int) Math.min(c.examples, s[0] - n0);
+            NativeFloats.get(dy, n0 * c.outPerExample, out, m * c.outPerExample);
+            if (max) {
+                NativeFloats.get(x, n0 * c.inPerExample, in, m * c.inPerExample);
+                PoolingKernels.maxBackwardInPlace(in, out, m * c.channels, c.h, c.w, k[0], k[1]);
+            } else {
+                PoolingKernels.avgBackward(out, in, m * c.channels, c.h, c.w, k[0], k[1]);
+            }
+            NativeFloats.put(in, m * c.inPerExample, dxp, n0 * c.inPerExample);
+        }
+        return new Pair<>(new DefaultGradient(), dx);
+    }
+
+    private static FloatPointer pointer(INDArray a) {
+        FloatPointer p = NativeFloats.of(a);
+        return p != null ? p : NativeFloats.of(a.dup('c'));
+    }
+
+    // The minibatch goes through the Java arrays a few examples at a time, so they stay small
+    // whatever the batch size (evaluation batches are often 1000).
+    private final class Chunks {
+        final int channels;
+        final int h;
+        final int w;
+        final int inPerExample;
+        final int outPerExample;
+        final int examples;
+
+        Chunks(long[] shape, int[] k) {
+            channels = (int) shape[1];
+            h = (int) shape[2];
+            w = (int) shape[3];
+            inPerExample = channels * h * w;
+            outPerExample = channels * (h / k[0]) * (w / k[1]);
+            examples = Math.max(1, CHUNK_FLOATS / inPerExample);
+            if (in.length < examples * inPerExample) {
+                in = new float[examples * inPerExample];
+            }
+            if (out.length < examples * outPerExample) {
+                out = new float[examples * outPerExample];
+            }
+        }
+    }
+}
