@@ -2,6 +2,7 @@ package io.kindling.worker;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Values handed between the driver and its tasks through this JVM's memory. Under a local master the
@@ -12,17 +13,37 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class InProcessExchange {
     private static final ConcurrentMap<String, Object> VALUES = new ConcurrentHashMap<>();
+    private static final Object PUT = new Object();
 
     private InProcessExchange() {
     }
 
     public static void put(String key, Object value) {
         VALUES.put(key, value);
+        synchronized (PUT) {
+            PUT.notifyAll();
+        }
     }
 
-    /** The value under {@code key}, left in place for other tasks. */
-    public static <T> T get(String key, Class<T> type) {
-        return type.cast(require(key, VALUES.get(key)));
+    /**
+     * The value under {@code key}, left in place, once someone has put it there; waiting ends with an
+     * exception as soon as {@code cancelled} says so (a task that Spark was told to kill).
+     */
+    public static <T> T await(String key, Class<T> type, BooleanSupplier cancelled) throws InterruptedException {
+        while (true) {
+            Object value = VALUES.get(key);
+            if (value != null) {
+                return type.cast(value);
+            }
+            if (cancelled.getAsBoolean()) {
+                throw new IllegalStateException("cancelled while waiting for '" + key + "'");
+            }
+            synchronized (PUT) {
+                if (!VALUES.containsKey(key)) {
+                    PUT.wait(10);
+                }
+            }
+        }
     }
 
     /** The value under {@code key}, removed. */

@@ -3,6 +3,7 @@ package io.kindling.driver.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.datasets.Example;
@@ -199,6 +200,30 @@ class ParameterAveragingTest {
         assertArrayEquals(broadcast.updaterState(), inProcess.updaterState());
         assertEquals(broadcast.iteration(), inProcess.iteration());
         assertEquals(0, InProcessExchange.size(), "every round removes what it handed over");
+    }
+
+    @Test
+    void aFailingRoundStopsTheEpochAndTheRoundSubmittedBehindIt() throws InterruptedException {
+        int n = 1000;
+        MultiLayerConfiguration conf = TinyNets.mlp(new Sgd(0.01));
+        List<Example> examples = new ArrayList<>(TinyNets.examples(n, 6));
+        examples.set(500, Example.image(500, 3, new byte[5])); // not 28 x 28
+        ModelState model = ModelState.of(newNet(conf));
+        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 2), 2, true)) {
+            RuntimeException failure = assertThrows(RuntimeException.class, () -> engine.trainEpoch(model,
+                    rdd(examples), n, 1, 0.01, false, 0, RoundListener.NONE));
+            assertTrue(String.valueOf(failure.getMessage()).contains("Index 5 out of bounds for length 5"),
+                    failure.toString()); // the bad example's task failure
+            // The next round's job, already waiting for its state, is cancelled and its tasks end.
+            for (int i = 0; i < 100 && LocalSpark.context().statusTracker().getActiveJobIds().length > 0; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(0, LocalSpark.context().statusTracker().getActiveJobIds().length);
+            assertEquals(0, InProcessExchange.size());
+            EpochStats stats = engine.trainEpoch(model, rdd(TinyNets.examples(n, 6)), n, 1, 0.01, false, 0,
+                    RoundListener.NONE);
+            assertEquals(n, stats.examples(), "the context still trains");
+        }
     }
 
     private static WorkerConfig config(MultiLayerConfiguration conf, int k) {
