@@ -40,7 +40,8 @@ public final class CpuPooling extends SubsamplingLayer {
     /**
      * Puts this layer in place of each of {@code net}'s pooling layers, on the CPU backend. Call it
      * right after {@code init()}: pooling layers hold no parameters or updater state, so nothing else
-     * refers to them yet.
+     * refers to them yet. (DL4J's by-name lookup, {@code net.getLayer(String)}, keeps the old instance;
+     * Kindling goes by index.)
      */
     public static void install(MultiLayerNetwork net) {
         if (!Nd4j.getEnvironment().isCPU()) {
