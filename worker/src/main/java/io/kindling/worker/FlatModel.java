@@ -35,18 +35,13 @@ public final class FlatModel {
         }
     }
 
-    // A network's flat parameter and updater arrays own their whole float buffer, so on the CPU
-    // backend they are copied in or out with one memcpy: this runs twice per averaging round on 14 MB
-    // (MNIST CNN with Adadelta), where ND4J's element-wise copies took 15-45 ms per load.
-    private static FloatPointer nativeFloats(INDArray a) {
-        return a.isVector() ? NativeFloats.of(a) : null;
-    }
-
     private static void copyInto(INDArray view, float[] values) {
         if (values.length != view.length()) {
             throw new IllegalArgumentException("expected " + view.length() + " values, got " + values.length);
         }
-        FloatPointer target = nativeFloats(view);
+        // The flat arrays own their whole buffer: on the CPU backend one memcpy, where ND4J's element-wise
+        // copies took 15-45 ms per 14 MB load (twice per averaging round for the MNIST CNN with Adadelta).
+        FloatPointer target = NativeFloats.of(view);
         if (target != null) {
             target.put(values, 0, values.length);
         } else {
@@ -55,7 +50,7 @@ public final class FlatModel {
     }
 
     private static float[] copyOf(INDArray view) {
-        FloatPointer source = nativeFloats(view);
+        FloatPointer source = NativeFloats.of(view);
         if (source == null) {
             return view.toFloatVector();
         }

@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's pooling layer, with forward and backward computed in Java for the common case on the CPU
- * backend: float NCHW, max or average, windows that do not overlap (PyTorch's {@code MaxPool2d(2)}).
+ * backend: float NCHW, max or average, 2 × 2 windows with stride 2 (PyTorch's {@code MaxPool2d(2)},
+ * the pooling of every model in Kindling's zoo).
  * There oneDNN 2.3 (ND4J M2.1) only has its plain NCHW pooling, and ND4J's backward recomputes the
  * forward: that took about a fifth of the MNIST CNN's training time. Any other case, and every other
  * backend, runs DL4J's own code. The configuration stays DL4J's {@code SubsamplingLayer}, so saved
@@ -29,6 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class CpuPooling extends SubsamplingLayer {
     private static final int CHUNK_FLOATS = 1 << 18;
+    private static final int[] TWO = {2, 2};
     // Reused between calls: a network runs on one thread at a time.
     private float[] in = new float[0];
     private float[] out = new float[0];
@@ -63,17 +65,16 @@ public final class CpuPooling extends SubsamplingLayer {
     /** Whether this input takes the Java path rather than DL4J's. */
     boolean fast(INDArray x) {
         org.deeplearning4j.nn.conf.layers.SubsamplingLayer c = layerConf();
-        int[] k = c.getKernelSize();
         boolean simple = dataType == DataType.FLOAT && x.dataType() == DataType.FLOAT && x.rank() == 4
                 && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
                 && (c.getPoolingType() == PoolingType.MAX || c.getPoolingType() == PoolingType.AVG)
-                && Arrays.equals(k, c.getStride()) && Arrays.equals(c.getPadding(), new int[] {0, 0})
-                && Arrays.equals(c.getDilation(), new int[] {1, 1}) && x.size(1) * x.size(2) * x.size(3) < Integer.MAX_VALUE / 2;
-        if (!simple || x.size(2) < k[0] || x.size(3) < k[1]) {
+                && Arrays.equals(c.getKernelSize(), TWO) && Arrays.equals(c.getStride(), TWO)
+                && Arrays.equals(c.getPadding(), new int[] {0, 0}) && Arrays.equals(c.getDilation(), new int[] {1, 1});
+        if (!simple || x.size(2) < 2 || x.size(3) < 2 || x.size(1) * x.size(2) * x.size(3) > Integer.MAX_VALUE / 2) {
             return false;
         }
         return convolutionMode == ConvolutionMode.Truncate
-                || convolutionMode == ConvolutionMode.Strict && x.size(2) % k[0] == 0 && x.size(3) % k[1] == 0;
+                || convolutionMode == ConvolutionMode.Strict && x.size(2) % 2 == 0 && x.size(3) % 2 == 0;
     }
 
     @Override
@@ -83,25 +84,21 @@ public final class CpuPooling extends SubsamplingLayer {
             return super.activate(training, workspaceMgr);
         }
         long[] s = input.shape();
-        int[] k = layerConf().getKernelSize();
         INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {s[0], s[1], s[2] / k[0], s[3] / k[1]}, 'c');
+                new long[] {s[0], s[1], s[2] / 2, s[3] / 2}, 'c');
         FloatPointer x = pointer(input);
-        FloatPointer yp = NativeFloats.of(y);
-        if (x == null || yp == null) {
-            return super.activate(training, workspaceMgr);
-        }
+        FloatPointer yp = pointer(y);
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
-        Chunks c = new Chunks(s, k);
-        for (long n0 = 0; n0 < s[0]; n0 += c.examples) {
-            int m = (int) Math.min(c.examples, s[0] - n0);
-            NativeFloats.get(x, n0 * c.inPerExample, in, m * c.inPerExample);
+        Chunks c = chunks(s);
+        for (long n0 = 0; n0 < s[0]; n0 += c.examples()) {
+            int m = (int) Math.min(c.examples(), s[0] - n0);
+            NativeFloats.get(x, n0 * c.inPerExample(), in, m * c.inPerExample());
             if (max) {
-                PoolingKernels.maxForward(in, out, m * c.channels, c.h, c.w, k[0], k[1]);
+                PoolingKernels.maxForward(in, out, m * c.channels(), c.h(), c.w());
             } else {
-                PoolingKernels.avgForward(in, out, m * c.channels, c.h, c.w, k[0], k[1]);
+                PoolingKernels.avgForward(in, out, m * c.channels(), c.h(), c.w());
             }
-            NativeFloats.put(out, m * c.outPerExample, yp, n0 * c.outPerExample);
+            NativeFloats.put(out, m * c.outPerExample(), yp, n0 * c.outPerExample());
         }
         return y;
     }
@@ -110,62 +107,53 @@ public final class CpuPooling extends SubsamplingLayer {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         long[] s = input.shape();
-        int[] k = layerConf().getKernelSize();
         if (!fast(input) || epsilon.dataType() != DataType.FLOAT
-                || !Arrays.equals(epsilon.shape(), new long[] {s[0], s[1], s[2] / k[0], s[3] / k[1]})) {
+                || !Arrays.equals(epsilon.shape(), new long[] {s[0], s[1], s[2] / 2, s[3] / 2})) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, s, 'c');
         FloatPointer x = pointer(input);
         FloatPointer dy = pointer(epsilon);
-        FloatPointer dxp = NativeFloats.of(dx);
-        if (x == null || dy == null || dxp == null) {
-            return super.backpropGradient(epsilon, workspaceMgr);
-        }
+        FloatPointer dxp = pointer(dx);
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
-        Chunks c = new Chunks(s, k);
-        for (long n0 = 0; n0 < s[0]; n0 += c.examples) {
-            int m = (int) Math.min(c.examples, s[0] - n0);
-            NativeFloats.get(dy, n0 * c.outPerExample, out, m * c.outPerExample);
+        Chunks c = chunks(s);
+        for (long n0 = 0; n0 < s[0]; n0 += c.examples()) {
+            int m = (int) Math.min(c.examples(), s[0] - n0);
+            NativeFloats.get(dy, n0 * c.outPerExample(), out, m * c.outPerExample());
             if (max) {
-                NativeFloats.get(x, n0 * c.inPerExample, in, m * c.inPerExample);
-                PoolingKernels.maxBackwardInPlace(in, out, m * c.channels, c.h, c.w, k[0], k[1]);
+                NativeFloats.get(x, n0 * c.inPerExample(), in, m * c.inPerExample());
+                PoolingKernels.maxBackwardInPlace(in, out, m * c.channels(), c.h(), c.w());
             } else {
-                PoolingKernels.avgBackward(out, in, m * c.channels, c.h, c.w, k[0], k[1]);
+                PoolingKernels.avgBackward(out, in, m * c.channels(), c.h(), c.w());
             }
-            NativeFloats.put(in, m * c.inPerExample, dxp, n0 * c.inPerExample);
+            NativeFloats.put(in, m * c.inPerExample(), dxp, n0 * c.inPerExample());
         }
         return new Pair<>(new DefaultGradient(), dx);
     }
 
+    // On the CPU backend every float array's memory is reachable, at worst through a dense copy.
     private static FloatPointer pointer(INDArray a) {
         FloatPointer p = NativeFloats.of(a);
         return p != null ? p : NativeFloats.of(a.dup('c'));
     }
 
-    // The minibatch goes through the Java arrays a few examples at a time, so they stay small
-    // whatever the batch size (evaluation batches are often 1000).
-    private final class Chunks {
-        final int channels;
-        final int h;
-        final int w;
-        final int inPerExample;
-        final int outPerExample;
-        final int examples;
+    /** How a minibatch of {@code shape} goes through the Java arrays: a few examples at a time. */
+    private record Chunks(int channels, int h, int w, int inPerExample, int outPerExample, int examples) {
+    }
 
-        Chunks(long[] shape, int[] k) {
-            channels = (int) shape[1];
-            h = (int) shape[2];
-            w = (int) shape[3];
-            inPerExample = channels * h * w;
-            outPerExample = channels * (h / k[0]) * (w / k[1]);
-            examples = Math.max(1, CHUNK_FLOATS / inPerExample);
-            if (in.length < examples * inPerExample) {
-                in = new float[examples * inPerExample];
-            }
-            if (out.length < examples * outPerExample) {
-                out = new float[examples * outPerExample];
-            }
+    // Chunks keep the Java arrays small whatever the batch size (evaluation batches are often 1000).
+    private Chunks chunks(long[] shape) {
+        int channels = (int) shape[1];
+        int h = (int) shape[2];
+        int w = (int) shape[3];
+        Chunks c = new Chunks(channels, h, w, channels * h * w, channels * (h / 2) * (w / 2),
+                Math.max(1, CHUNK_FLOATS / (channels * h * w)));
+        if (in.length < c.examples() * c.inPerExample()) {
+            in = new float[c.examples() * c.inPerExample()];
         }
+        if (out.length < c.examples() * c.outPerExample()) {
+            out = new float[c.examples() * c.outPerExample()];
+        }
+        return c;
     }
 }

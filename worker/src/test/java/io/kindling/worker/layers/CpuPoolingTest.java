@@ -59,13 +59,12 @@ class CpuPoolingTest {
     void maxPoolingMatchesDl4j() {
         sameAsDl4j(pool(SubsamplingLayer.PoolingType.MAX, 2), 3, 4, 8, 6);
         sameAsDl4j(pool(SubsamplingLayer.PoolingType.MAX, 2), 2, 3, 7, 9); // a row and a column left over
-        sameAsDl4j(pool(SubsamplingLayer.PoolingType.MAX, 3), 2, 3, 7, 9);
     }
 
     @Test
     void averagePoolingMatchesDl4j() {
         sameAsDl4j(pool(SubsamplingLayer.PoolingType.AVG, 2), 3, 4, 8, 6);
-        sameAsDl4j(pool(SubsamplingLayer.PoolingType.AVG, 3), 2, 3, 7, 9);
+        sameAsDl4j(pool(SubsamplingLayer.PoolingType.AVG, 2), 2, 3, 7, 9);
     }
 
     @Test
@@ -83,7 +82,8 @@ class CpuPoolingTest {
                 .kernelSize(2, 2).stride(2, 2).padding(1, 1).build();
         SubsamplingLayer nhwc = new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                 .kernelSize(2, 2).stride(2, 2).dataFormat(CNN2DFormat.NHWC).build();
-        for (SubsamplingLayer layer : new SubsamplingLayer[] {overlapping, padded, nhwc}) {
+        SubsamplingLayer threeByThree = pool(SubsamplingLayer.PoolingType.MAX, 3);
+        for (SubsamplingLayer layer : new SubsamplingLayer[] {overlapping, padded, nhwc, threeByThree}) {
             assertFalse(new CpuPooling(conf(layer), DataType.FLOAT).fast(x), layer.toString());
         }
         assertFalse(new CpuPooling(conf(pool(SubsamplingLayer.PoolingType.MAX, 2)), DataType.FLOAT)
