@@ -15,15 +15,16 @@ public final class NativeFloats {
     }
 
     /**
-     * The pointer to {@code a}'s values in row-major order, when {@code a} is a float array that owns
-     * its whole buffer, laid out densely in 'c' order, on the CPU backend; otherwise null (CUDA keeps
-     * host and device copies in sync, and views or other layouts go through ND4J).
+     * The pointer to {@code a}'s values in row-major order, when {@code a} is a float array laid out
+     * densely in 'c' order over all of its data buffer, on the CPU backend; otherwise null (CUDA keeps
+     * host and device copies in sync, and strided views or other layouts go through ND4J). A
+     * contiguous view, such as an interval of a flat array, qualifies: ND4J gives it a buffer of its
+     * own length whose address is that of its first value.
      */
     public static FloatPointer of(INDArray a) {
-        boolean owns = a.dataType() == DataType.FLOAT && a.offset() == 0 && a.length() == a.data().length()
-                && a.data().originalDataBuffer() == null && a.elementWiseStride() == 1
+        boolean dense = a.dataType() == DataType.FLOAT && a.length() == a.data().length() && a.elementWiseStride() == 1
                 && (a.isVector() || a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a));
-        if (!owns || !Nd4j.getEnvironment().isCPU()) {
+        if (!dense || !Nd4j.getEnvironment().isCPU()) {
             return null;
         }
         return a.data().addressPointer() instanceof FloatPointer p ? p : null;

@@ -1,6 +1,6 @@
 package io.kindling.worker;
 
-import io.kindling.worker.layers.CpuPooling;
+import io.kindling.worker.layers.CpuKernels;
 import io.kindling.worker.optim.GlobalNormClipping;
 import io.kindling.worker.optim.LearningRates;
 import java.util.Map;
@@ -56,7 +56,7 @@ public final class NetworkPool {
         }
         MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(modelJson));
         net.init();
-        CpuPooling.install(net);
+        CpuKernels.install(net);
         if (clipGradNorm > 0) {
             GlobalNormClipping.install(net, clipGradNorm);
         }

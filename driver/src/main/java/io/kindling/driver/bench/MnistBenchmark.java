@@ -11,7 +11,7 @@ import io.kindling.driver.train.TrainingJob;
 import io.kindling.worker.EvalStats;
 import io.kindling.worker.LocalEvaluation;
 import io.kindling.worker.WorkerConfig;
-import io.kindling.worker.layers.CpuPooling;
+import io.kindling.worker.layers.CpuKernels;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +51,7 @@ public final class MnistBenchmark {
                 MnistSource.CLASSES, false, hadoop).configuration();
         MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
         net.init();
-        CpuPooling.install(net);
+        CpuKernels.install(net);
         PyTorchInit.initBiases(net);
         int cores = Runtime.getRuntime().availableProcessors();
         out.printf(Locale.ROOT, "(a) plain DL4J fit: %d examples, batch %d, %d threads%n",

@@ -5,7 +5,7 @@ import io.kindling.driver.model.ModelZoo;
 import io.kindling.driver.model.Shape;
 import io.kindling.driver.train.JobSpec;
 import io.kindling.worker.Backend;
-import io.kindling.worker.layers.CpuPooling;
+import io.kindling.worker.layers.CpuKernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -62,7 +62,7 @@ public final class ModelThroughput {
             for (int c = 0; c < copies; c++) {
                 MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
                 net.init();
-                CpuPooling.install(net);
+                CpuKernels.install(net);
                 params = net.numParams();
                 DataSet batch = randomBatch(batchSize, shape.size(), seed + c);
                 runs.add(pool.submit(() -> timeFit(net, batch, warmupBatches, timedBatches)));

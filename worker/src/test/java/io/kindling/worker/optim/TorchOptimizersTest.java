@@ -1,5 +1,6 @@
 package io.kindling.worker.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
@@ -12,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdaDeltaUpdater;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -121,6 +124,57 @@ class TorchOptimizersTest {
             }
             return u;
         });
+    }
+
+    @Test
+    void adadeltaOverManyChunksIsTheReferenceAndNd4jsFusedOp() {
+        int n = 100_003; // a dozen of the Java step's chunks and a partial one
+        Nd4j.getRandom().setSeed(8);
+        INDArray g = Nd4j.randn(DataType.FLOAT, 1, n).muli(0.1);
+        INDArray state = Nd4j.rand(DataType.FLOAT, 1, 2L * n).muli(0.01);
+        float[] g0 = g.toFloatVector();
+        float[] s0 = state.toFloatVector();
+        INDArray nd4jG = g.dup().reshape(n);
+        INDArray nd4jState = state.dup().reshape(2L * n);
+        // Dense copies of the state: on the views themselves ND4J's op got the second half wrong.
+        Nd4j.exec(new AdaDeltaUpdater(nd4jG, nd4jState.get(NDArrayIndex.interval(0, n)).dup(),
+                nd4jState.get(NDArrayIndex.interval(n, 2L * n)).dup(), 0.9, 1e-6));
+
+        new Adadelta(0.5, 0.9, 1e-6).instantiate(state, false).applyUpdater(g, 0, 0);
+        float[] update = g.toFloatVector();
+        float[] after = state.toFloatVector();
+        for (int i = 0; i < n; i++) {
+            double sq = 0.9 * s0[i] + 0.1 * g0[i] * g0[i];
+            double delta = Math.sqrt(s0[n + i] + 1e-6) / Math.sqrt(sq + 1e-6) * g0[i];
+            double acc = 0.9 * s0[n + i] + 0.1 * delta * delta;
+            assertEquals(0.5 * delta, update[i], 1e-6 * Math.abs(delta), "update " + i);
+            assertEquals(sq, after[i], 1e-6 * sq, "square_avg " + i);
+            assertEquals(acc, after[n + i], 1e-6 * acc, "acc_delta " + i);
+        }
+        assertArrayEquals(nd4jG.muli(0.5).toFloatVector(), update, 1e-7f);
+    }
+
+    @Test
+    void adadeltaOnStridedArraysGoesThroughNd4jAndIsTheReference() {
+        int n = 100_003;
+        Nd4j.getRandom().setSeed(9);
+        INDArray g = Nd4j.randn(DataType.FLOAT, n, 2).muli(0.1).getColumn(0); // strided: no dense pointer
+        INDArray[] state = {Nd4j.rand(DataType.FLOAT, n, 2).muli(0.01).getColumn(1),
+            Nd4j.rand(DataType.FLOAT, n, 2).muli(0.01).getColumn(0)};
+        float[] g0 = g.toFloatVector();
+        float[] sq0 = state[0].toFloatVector();
+        float[] acc0 = state[1].toFloatVector();
+        new Adadelta(0.5, 0.9, 1e-6).update(g, state, 0.5, 1);
+        float[] update = g.toFloatVector();
+        float[] sq1 = state[0].toFloatVector();
+        float[] acc1 = state[1].toFloatVector();
+        for (int i = 0; i < n; i++) {
+            double sq = 0.9 * sq0[i] + 0.1 * g0[i] * g0[i];
+            double delta = Math.sqrt(acc0[i] + 1e-6) / Math.sqrt(sq + 1e-6) * g0[i];
+            assertEquals(0.5 * delta, update[i], 1e-6 * Math.abs(delta), "update " + i);
+            assertEquals(sq, sq1[i], 1e-6 * sq, "square_avg " + i);
+            assertEquals(0.9 * acc0[i] + 0.1 * delta * delta, acc1[i], 1e-6 * acc1[i], "acc_delta " + i);
+        }
     }
 
     @Test

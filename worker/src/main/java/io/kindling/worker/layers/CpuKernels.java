@@ -1,0 +1,19 @@
+package io.kindling.worker.layers;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/** Kindling's Java kernels, put in place of DL4J's where those are slow on the CPU backend. */
+public final class CpuKernels {
+    private CpuKernels() {
+    }
+
+    /**
+     * Installs them into {@code net} right after {@code init()}. The network's configuration is
+     * changed: call it only on a network whose parameters are read back, never on one that is saved.
+     */
+    public static void install(MultiLayerNetwork net) {
+        CpuPooling.install(net);
+        CpuRelu.install(net);
+        CpuDropout.install(net);
+    }
+}
