@@ -2,7 +2,10 @@ package io.kindling.worker.layers;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
-/** Kindling's Java kernels, put in place of DL4J's where those are slow on the CPU backend. */
+/**
+ * Kindling's Java kernels and layer variants, put in place of DL4J's where those are slow on the CPU
+ * backend: pooling, dense layers that keep their forward output, ReLU's backward, dropout.
+ */
 public final class CpuKernels {
     private CpuKernels() {
     }
@@ -13,6 +16,7 @@ public final class CpuKernels {
      */
     public static void install(MultiLayerNetwork net) {
         CpuPooling.install(net);
+        CachedDense.install(net);
         CpuRelu.install(net);
         CpuDropout.install(net);
     }
