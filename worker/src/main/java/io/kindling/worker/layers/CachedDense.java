@@ -1,7 +1,6 @@
 package io.kindling.worker.layers;
 
 import java.util.Arrays;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -27,33 +26,17 @@ public final class CachedDense extends DenseLayer {
         super(conf, dataType);
     }
 
-    /**
-     * Puts this layer in place of each of {@code net}'s dense layers, on the CPU backend, sharing
-     * their parameter and gradient views. Call it right after {@code init()}, before the updater
-     * exists. (DL4J's by-name lookup, {@code net.getLayer(String)}, keeps the old instance, which
-     * still sees the same parameters; Kindling goes by index.)
-     */
-    public static void install(MultiLayerNetwork net) {
-        if (!Nd4j.getEnvironment().isCPU()) {
-            return;
-        }
-        Layer[] layers = net.getLayers().clone();
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i].getClass() == DenseLayer.class) {
-                DenseLayer old = (DenseLayer) layers[i];
-                CachedDense dense = new CachedDense(old.conf(), net.getLayerWiseConfigurations().getDataType());
-                dense.setIndex(i);
-                dense.setListeners(old.getListeners());
-                dense.setParamsViewArray(old.params());
-                dense.setParamTable(old.paramTable());
-                if (old.getGradientsViewArray() != null) {
-                    dense.setBackpropGradientsViewArray(old.getGradientsViewArray());
-                }
-                dense.setCacheMode(net.getLayerWiseConfigurations().getCacheMode());
-                layers[i] = dense;
+    /** Puts this layer in place of each of {@code net}'s dense layers, sharing their parameter and gradient views. */
+    static void install(MultiLayerNetwork net) {
+        CpuKernels.replaceLayers(net, DenseLayer.class, (old, dataType) -> {
+            CachedDense dense = new CachedDense(old.conf(), dataType);
+            dense.setParamsViewArray(old.params());
+            dense.setParamTable(old.paramTable());
+            if (old.getGradientsViewArray() != null) { // created by the first fit otherwise, on the new layer
+                dense.setBackpropGradientsViewArray(old.getGradientsViewArray());
             }
-        }
-        net.setLayers(layers);
+            return dense;
+        });
     }
 
     @Override

@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -37,12 +36,9 @@ public final class CpuDropout implements IDropout {
 
     /**
      * Puts this in place of each fixed-probability {@link Dropout} in {@code net}'s layer
-     * configurations, on the CPU backend. The configuration is changed: see {@link CpuKernels}.
+     * configurations. The configuration is changed: see {@link CpuKernels}.
      */
-    public static void install(MultiLayerNetwork net) {
-        if (!Nd4j.getEnvironment().isCPU()) {
-            return;
-        }
+    static void install(MultiLayerNetwork net) {
         for (Layer layer : net.getLayers()) {
             org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
             if (conf.getIDropout() != null && conf.getIDropout().getClass() == Dropout.class
@@ -141,15 +137,5 @@ public final class CpuDropout implements IDropout {
     @Override
     public CpuDropout clone() {
         return new CpuDropout(dl4j.clone());
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof CpuDropout d && d.dl4j.equals(dl4j);
-    }
-
-    @Override
-    public int hashCode() {
-        return dl4j.hashCode();
     }
 }

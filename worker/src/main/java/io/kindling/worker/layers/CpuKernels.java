@@ -1,6 +1,10 @@
 package io.kindling.worker.layers;
 
+import java.util.function.BiFunction;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Kindling's Java kernels and layer variants, put in place of DL4J's where those are slow on the CPU
@@ -15,9 +19,33 @@ public final class CpuKernels {
      * changed: call it only on a network whose parameters are read back, never on one that is saved.
      */
     public static void install(MultiLayerNetwork net) {
+        if (!Nd4j.getEnvironment().isCPU()) {
+            return;
+        }
         CpuPooling.install(net);
         CachedDense.install(net);
         CpuRelu.install(net);
         CpuDropout.install(net);
+    }
+
+    /**
+     * Puts {@code replacement}'s layer in place of each of {@code net}'s layers of exactly class
+     * {@code type}, with its index, listeners and cache mode. Call it right after {@code init()},
+     * before the updater refers to layers. (DL4J's by-name lookup, {@code net.getLayer(String)},
+     * keeps the old instance; Kindling goes by index.)
+     */
+    static <T extends Layer> void replaceLayers(MultiLayerNetwork net, Class<T> type,
+            BiFunction<T, DataType, Layer> replacement) {
+        Layer[] layers = net.getLayers().clone();
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i].getClass() == type) {
+                Layer swapped = replacement.apply(type.cast(layers[i]), net.getLayerWiseConfigurations().getDataType());
+                swapped.setIndex(i);
+                swapped.setListeners(layers[i].getListeners());
+                swapped.setCacheMode(net.getLayerWiseConfigurations().getCacheMode());
+                layers[i] = swapped;
+            }
+        }
+        net.setLayers(layers);
     }
 }

@@ -3,7 +3,6 @@ package io.kindling.worker.layers;
 import io.kindling.worker.NativeFloats;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -17,7 +16,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's pooling layer, with forward and backward computed in Java for the common case on the CPU
@@ -39,27 +37,9 @@ public final class CpuPooling extends SubsamplingLayer {
         super(conf, dataType);
     }
 
-    /**
-     * Puts this layer in place of each of {@code net}'s pooling layers, on the CPU backend. Call it
-     * right after {@code init()}: pooling layers hold no parameters or updater state, so nothing else
-     * refers to them yet. (DL4J's by-name lookup, {@code net.getLayer(String)}, keeps the old instance;
-     * Kindling goes by index.)
-     */
-    public static void install(MultiLayerNetwork net) {
-        if (!Nd4j.getEnvironment().isCPU()) {
-            return;
-        }
-        Layer[] layers = net.getLayers().clone();
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i].getClass() == SubsamplingLayer.class) {
-                CpuPooling pooling = new CpuPooling(layers[i].conf(), net.getLayerWiseConfigurations().getDataType());
-                pooling.setIndex(i);
-                pooling.setListeners(layers[i].getListeners());
-                pooling.setCacheMode(net.getLayerWiseConfigurations().getCacheMode());
-                layers[i] = pooling;
-            }
-        }
-        net.setLayers(layers);
+    /** Puts this layer in place of each of {@code net}'s pooling layers (they hold no parameters). */
+    static void install(MultiLayerNetwork net) {
+        CpuKernels.replaceLayers(net, SubsamplingLayer.class, (old, dataType) -> new CpuPooling(old.conf(), dataType));
     }
 
     /** Whether this input takes the Java path rather than DL4J's. */

@@ -11,7 +11,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * ReLU whose backward runs in Java on the CPU backend. ND4J's ({@code relu_bp}) calls a
@@ -29,13 +28,9 @@ public final class CpuRelu extends ActivationReLU {
 
     /**
      * Puts this activation in place of plain ReLU (no cap, threshold or slope) in each layer of
-     * {@code net}, on the CPU backend. The network's configuration is changed: call it only on a
-     * network that is trained and read back as parameters, never serialised.
+     * {@code net}. The network's configuration is changed: see {@link CpuKernels}.
      */
-    public static void install(MultiLayerNetwork net) {
-        if (!Nd4j.getEnvironment().isCPU()) {
-            return;
-        }
+    static void install(MultiLayerNetwork net) {
         for (Layer layer : net.getLayers()) {
             if (layer.conf().getLayer() instanceof BaseLayer conf && conf.getActivationFn() instanceof ActivationReLU relu
                     && relu.getClass() == ActivationReLU.class && relu.getMax() == null
@@ -81,15 +76,5 @@ public final class CpuRelu extends ActivationReLU {
             int positive = -b & ~b & (b - 0x7f800001);
             z[i] = dy[i] & (positive >> 31);
         }
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof CpuRelu;
-    }
-
-    @Override
-    public int hashCode() {
-        return CpuRelu.class.hashCode();
     }
 }
