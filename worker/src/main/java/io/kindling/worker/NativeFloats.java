@@ -3,7 +3,6 @@ package io.kindling.worker;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -23,11 +22,23 @@ public final class NativeFloats {
      */
     public static FloatPointer of(INDArray a) {
         boolean dense = a.dataType() == DataType.FLOAT && a.length() == a.data().length() && a.elementWiseStride() == 1
-                && (a.isVector() || a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a));
+                && (a.isVector() || rowMajor(a));
         if (!dense || !Nd4j.getEnvironment().isCPU()) {
             return null;
         }
         return a.data().addressPointer() instanceof FloatPointer p ? p : null;
+    }
+
+    // Row-major strides, whatever those of dimensions of size 1 are (ND4J's own check rejects [6, 1, 28, 28])
+    private static boolean rowMajor(INDArray a) {
+        long expected = 1;
+        for (int d = a.rank() - 1; d >= 0; d--) {
+            if (a.size(d) != 1 && a.stride(d) != expected) {
+                return false;
+            }
+            expected *= a.size(d);
+        }
+        return true;
     }
 
     /** Copies {@code n} values from {@code p}, starting {@code from} values in, into the start of {@code into}. */

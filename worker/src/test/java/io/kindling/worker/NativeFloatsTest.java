@@ -31,6 +31,8 @@ class NativeFloatsTest {
         assertArrayEquals(reshaped.dup('c').data().asFloat(), read(reshaped));
         INDArray row = flat.reshape(6, 10).getRow(3);
         assertArrayEquals(row.toFloatVector(), read(row));
+        INDArray images = flat.reshape('c', 3, 1, 4, 5); // one channel: ND4J's own stride check says no
+        assertArrayEquals(flat.toFloatVector(), read(images));
 
         float[] values = {-1f, -2f, -3f};
         NativeFloats.put(values, 3, NativeFloats.of(interval), 2);
@@ -42,6 +44,7 @@ class NativeFloatsTest {
         INDArray matrix = Nd4j.rand(DataType.FLOAT, 6, 10);
         assertNull(NativeFloats.of(matrix.getColumn(2)));
         assertNull(NativeFloats.of(matrix.transpose()));
+        assertNull(NativeFloats.of(matrix.reshape(6, 1, 10).permute(2, 1, 0)));
         assertNull(NativeFloats.of(matrix.get(NDArrayIndex.interval(1, 3), NDArrayIndex.interval(2, 5))));
         assertNull(NativeFloats.of(Nd4j.rand(DataType.DOUBLE, 4)));
     }

@@ -28,15 +28,8 @@ public final class CachedDense extends DenseLayer {
 
     /** Puts this layer in place of each of {@code net}'s dense layers, sharing their parameter and gradient views. */
     static void install(MultiLayerNetwork net) {
-        CpuKernels.replaceLayers(net, DenseLayer.class, (old, dataType) -> {
-            CachedDense dense = new CachedDense(old.conf(), dataType);
-            dense.setParamsViewArray(old.params());
-            dense.setParamTable(old.paramTable());
-            if (old.getGradientsViewArray() != null) { // created by the first fit otherwise, on the new layer
-                dense.setBackpropGradientsViewArray(old.getGradientsViewArray());
-            }
-            return dense;
-        });
+        CpuKernels.replaceLayers(net, DenseLayer.class,
+                (old, dataType) -> CpuKernels.sharingParameters(old, new CachedDense(old.conf(), dataType)));
     }
 
     @Override

@@ -8,7 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Kindling's Java kernels and layer variants, put in place of DL4J's where those are slow on the CPU
- * backend: pooling, dense layers that keep their forward output, ReLU's backward, dropout.
+ * backend: pooling, dense layers that keep their forward output, a first convolution that skips the
+ * input gradient, ReLU's backward, dropout.
  */
 public final class CpuKernels {
     private CpuKernels() {
@@ -17,6 +18,7 @@ public final class CpuKernels {
     /**
      * Installs them into {@code net} right after {@code init()}. The network's configuration is
      * changed: call it only on a network whose parameters are read back, never on one that is saved.
+     * The network's gradient with respect to its input reads as zeros ({@code fit()} never reads it).
      */
     public static void install(MultiLayerNetwork net) {
         if (!Nd4j.getEnvironment().isCPU()) {
@@ -24,6 +26,7 @@ public final class CpuKernels {
         }
         CpuPooling.install(net);
         CachedDense.install(net);
+        FirstConvolution.install(net);
         CpuRelu.install(net);
         CpuDropout.install(net);
     }
@@ -36,16 +39,31 @@ public final class CpuKernels {
      */
     static <T extends Layer> void replaceLayers(MultiLayerNetwork net, Class<T> type,
             BiFunction<T, DataType, Layer> replacement) {
-        Layer[] layers = net.getLayers().clone();
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i].getClass() == type) {
-                Layer swapped = replacement.apply(type.cast(layers[i]), net.getLayerWiseConfigurations().getDataType());
-                swapped.setIndex(i);
-                swapped.setListeners(layers[i].getListeners());
-                swapped.setCacheMode(net.getLayerWiseConfigurations().getCacheMode());
-                layers[i] = swapped;
+        for (int i = 0; i < net.getnLayers(); i++) {
+            if (net.getLayer(i).getClass() == type) {
+                replaceLayer(net, i, (old, dataType) -> replacement.apply(type.cast(old), dataType));
             }
         }
+    }
+
+    /** Puts {@code replacement}'s layer in place of {@code net}'s layer {@code index}, as {@link #replaceLayers} does. */
+    static void replaceLayer(MultiLayerNetwork net, int index, BiFunction<Layer, DataType, Layer> replacement) {
+        Layer[] layers = net.getLayers().clone();
+        Layer swapped = replacement.apply(layers[index], net.getLayerWiseConfigurations().getDataType());
+        swapped.setIndex(index);
+        swapped.setListeners(layers[index].getListeners());
+        swapped.setCacheMode(net.getLayerWiseConfigurations().getCacheMode());
+        layers[index] = swapped;
         net.setLayers(layers);
+    }
+
+    /** Gives {@code replacement} the parameter and gradient views of {@code old}, a layer of the same configuration. */
+    static Layer sharingParameters(Layer old, Layer replacement) {
+        replacement.setParamsViewArray(old.params());
+        replacement.setParamTable(old.paramTable());
+        if (old.getGradientsViewArray() != null) { // created by the first fit otherwise, on the new layer
+            replacement.setBackpropGradientsViewArray(old.getGradientsViewArray());
+        }
+        return replacement;
     }
 }

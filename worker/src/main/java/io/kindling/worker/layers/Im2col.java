@@ -1,0 +1,63 @@
+package io.kindling.worker.layers;
+
+import java.util.Arrays;
+
+/**
+ * A convolution's input patches as a matrix: one row per weight (channel, ky, kx) and one column per
+ * output position (example, y, x), zero where a patch reaches into the padding. With the output
+ * gradient as a matrix (channel × position), their product is the weight gradient.
+ */
+record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, int sW, int pH, int pW,
+        int dH, int dW, int outH, int outW) {
+
+    Im2col(long[] inputShape, int[] kernel, int[] strides, int[] pad, int[] dilation, int[] outSize) {
+        this((int) inputShape[0], (int) inputShape[1], (int) inputShape[2], (int) inputShape[3], kernel[0],
+                kernel[1], strides[0], strides[1], pad[0], pad[1], dilation[0], dilation[1], outSize[0], outSize[1]);
+    }
+
+    int rows() {
+        return channels * kH * kW;
+    }
+
+    int cols() {
+        return examples * outH * outW;
+    }
+
+    /** Writes the matrix, row-major, into the start of {@code into}, from {@code x}, the NCHW input. */
+    void fill(float[] x, float[] into) {
+        int o = 0;
+        for (int c = 0; c < channels; c++) {
+            for (int ky = 0; ky < kH; ky++) {
+                for (int kx = 0; kx < kW; kx++) {
+                    int x0 = kx * dW - pW; // input column of output column 0
+                    int first = Math.min(outW, Math.max(0, ceilDiv(-x0, sW))); // first output column inside
+                    int end = Math.max(first, Math.min(outW, ceilDiv(w - x0, sW))); // past the last one
+                    for (int n = 0; n < examples; n++) {
+                        int plane = (n * channels + c) * h * w;
+                        for (int oy = 0; oy < outH; oy++, o += outW) {
+                            int iy = oy * sH + ky * dH - pH;
+                            if (iy < 0 || iy >= h) {
+                                Arrays.fill(into, o, o + outW, 0f);
+                                continue;
+                            }
+                            Arrays.fill(into, o, o + first, 0f);
+                            int row = plane + iy * w + x0;
+                            if (sW == 1) {
+                                System.arraycopy(x, row + first, into, o + first, end - first);
+                            } else {
+                                for (int ox = first; ox < end; ox++) {
+                                    into[o + ox] = x[row + ox * sW];
+                                }
+                            }
+                            Arrays.fill(into, o + end, o + outW, 0f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+}
