@@ -22,7 +22,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * backend: float NCHW, max or average, 2 × 2 windows with stride 2 (PyTorch's {@code MaxPool2d(2)},
  * the pooling of every model in Kindling's zoo).
  * There oneDNN 2.3 (ND4J M2.1) only has its plain NCHW pooling, and ND4J's backward recomputes the
- * forward: that took about a fifth of the MNIST CNN's training time. Any other case, and every other
+ * forward: that took about a fifth of the MNIST CNN's training time. Max pooling's training forward
+ * records each window's argmax (a byte), so the backward reads neither the input nor compares
+ * again. Any other case, and every other
  * backend, runs DL4J's own code. The configuration stays DL4J's {@code SubsamplingLayer}, so saved
  * models load in plain DL4J.
  */
@@ -32,6 +34,9 @@ public final class CpuPooling extends SubsamplingLayer {
     // Reused between calls: a network runs on one thread at a time.
     private float[] in = new float[0];
     private float[] out = new float[0];
+    // Which value of each window was the maximum, from the last training forward pass, for the input it saw
+    private byte[] argmax = new byte[0];
+    private INDArray argmaxFor;
 
     CpuPooling(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -70,10 +75,17 @@ public final class CpuPooling extends SubsamplingLayer {
         FloatPointer yp = pointer(y);
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
         Chunks c = chunks(s);
+        boolean keep = max && training && s[0] * c.outPerExample() <= Integer.MAX_VALUE;
+        if (keep && argmax.length < s[0] * c.outPerExample()) {
+            argmax = new byte[(int) (s[0] * c.outPerExample())];
+        }
+        argmaxFor = keep ? input : null;
         for (long n0 = 0; n0 < s[0]; n0 += c.examples()) {
             int m = (int) Math.min(c.examples(), s[0] - n0);
             NativeFloats.get(x, n0 * c.inPerExample(), in, m * c.inPerExample());
-            if (max) {
+            if (keep) {
+                PoolingKernels.maxForward(in, out, argmax, (int) (n0 * c.outPerExample()), m * c.channels(), c.h(), c.w());
+            } else if (max) {
                 PoolingKernels.maxForward(in, out, m * c.channels(), c.h(), c.w());
             } else {
                 PoolingKernels.avgForward(in, out, m * c.channels(), c.h(), c.w());
@@ -92,15 +104,19 @@ public final class CpuPooling extends SubsamplingLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, s, 'c');
-        FloatPointer x = pointer(input);
+        boolean max = layerConf().getPoolingType() == PoolingType.MAX;
+        boolean kept = max && argmaxFor == input;
+        argmaxFor = null;
+        FloatPointer x = max && !kept ? pointer(input) : null;
         FloatPointer dy = pointer(epsilon);
         FloatPointer dxp = pointer(dx);
-        boolean max = layerConf().getPoolingType() == PoolingType.MAX;
         Chunks c = chunks(s);
         for (long n0 = 0; n0 < s[0]; n0 += c.examples()) {
             int m = (int) Math.min(c.examples(), s[0] - n0);
             NativeFloats.get(dy, n0 * c.outPerExample(), out, m * c.outPerExample());
-            if (max) {
+            if (kept) {
+                PoolingKernels.maxBackward(argmax, (int) (n0 * c.outPerExample()), out, in, m * c.channels(), c.h(), c.w());
+            } else if (max) {
                 NativeFloats.get(x, n0 * c.inPerExample(), in, m * c.inPerExample());
                 PoolingKernels.maxBackwardInPlace(in, out, m * c.channels(), c.h(), c.w());
             } else {
@@ -109,6 +125,12 @@ public final class CpuPooling extends SubsamplingLayer {
             NativeFloats.put(in, m * c.inPerExample(), dxp, n0 * c.inPerExample());
         }
         return new Pair<>(new DefaultGradient(), dx);
+    }
+
+    @Override
+    public void clear() {
+        argmaxFor = null;
+        super.clear();
     }
 
     // On the CPU backend every float array's memory is reachable, at worst through a dense copy.

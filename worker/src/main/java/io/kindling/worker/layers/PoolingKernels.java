@@ -28,6 +28,54 @@ final class PoolingKernels {
         }
     }
 
+    /**
+     * {@link #maxForward}, also writing for each window, from {@code argmax[at]} on, which of its four
+     * values (0-3, row-major) the gradient goes to.
+     */
+    static void maxForward(float[] x, float[] y, byte[] argmax, int at, int planes, int h, int w) {
+        int o = 0;
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < h / 2; oy++) {
+                int i = (p * h + 2 * oy) * w;
+                int j = i + w;
+                for (int ox = 0; ox < w / 2; ox++, i += 2, j += 2, o++) {
+                    float a = x[i];
+                    float b = x[i + 1];
+                    float c = x[j];
+                    float d = x[j + 1];
+                    float m = Math.max(Math.max(a, b), Math.max(c, d));
+                    int k = d == m ? 3 : 0; // with NaN, nothing equals m: the first value
+                    k = c == m ? 2 : k;
+                    k = b == m ? 1 : k;
+                    k = a == m ? 0 : k;
+                    y[o] = m;
+                    argmax[at + o] = (byte) k;
+                }
+            }
+        }
+    }
+
+    /** Writes into {@code dx} the gradient with respect to the input, given the output's {@code dy} and the forward's argmax. */
+    static void maxBackward(byte[] argmax, int at, float[] dy, float[] dx, int planes, int h, int w) {
+        int o = 0;
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < h / 2; oy++) {
+                int i = (p * h + 2 * oy) * w;
+                int j = i + w;
+                for (int ox = 0; ox < w / 2; ox++, i += 2, j += 2, o++) {
+                    int g = Float.floatToRawIntBits(dy[o]);
+                    int k = argmax[at + o];
+                    // ((k ^ v) - 1) >> 31 is all ones when k == v, else 0: no branch, no float select
+                    dx[i] = Float.intBitsToFloat(g & (k - 1) >> 31);
+                    dx[i + 1] = Float.intBitsToFloat(g & ((k ^ 1) - 1) >> 31);
+                    dx[j] = Float.intBitsToFloat(g & ((k ^ 2) - 1) >> 31);
+                    dx[j + 1] = Float.intBitsToFloat(g & ((k ^ 3) - 1) >> 31);
+                }
+            }
+            zeroLeftOver(dx, p, h, w);
+        }
+    }
+
     /** Turns {@code x}, the forward input, into the gradient with respect to it, given the output's {@code dy}. */
     static void maxBackwardInPlace(float[] x, float[] dy, int planes, int h, int w) {
         int o = 0;

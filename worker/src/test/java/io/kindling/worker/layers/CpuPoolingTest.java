@@ -50,8 +50,16 @@ class CpuPoolingTest {
 
         INDArray dy = Nd4j.randn(DataType.FLOAT, expected.shape());
         INDArray expectedDx = dl4j.backpropGradient(dy, none).getSecond();
-        INDArray actualDx = java.backpropGradient(dy, none).getSecond();
+        INDArray actualDx = java.backpropGradient(dy, none).getSecond(); // from the recorded argmax
         assertArrayEquals(expectedDx.shape(), actualDx.shape());
+        assertArrayEquals(expectedDx.dup('c').data().asFloat(), actualDx.data().asFloat(), 1e-6f);
+
+        java.activate(x, false, none); // records nothing: the backward compares the input's values
+        actualDx = java.backpropGradient(dy, none).getSecond();
+        assertArrayEquals(expectedDx.dup('c').data().asFloat(), actualDx.data().asFloat(), 1e-6f);
+        java.activate(x.dup(), true, none); // another input than the backward's
+        java.setInput(x, none);
+        actualDx = java.backpropGradient(dy, none).getSecond();
         assertArrayEquals(expectedDx.dup('c').data().asFloat(), actualDx.data().asFloat(), 1e-6f);
     }
 

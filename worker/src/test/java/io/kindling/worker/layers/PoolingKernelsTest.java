@@ -31,10 +31,32 @@ class PoolingKernelsTest {
     }
 
     @Test
+    void theRecordedArgmaxGivesTheSameGradient() {
+        float[] y = new float[2];
+        byte[] argmax = {9, 9, 9, 9};
+        PoolingKernels.maxForward(PLANE, y, argmax, 1, 1, 3, 5);
+        assertArrayEquals(new float[] {5, 0}, y);
+        assertArrayEquals(new byte[] {9, 1, 0, 9}, argmax);
+
+        float[] dx = new float[15];
+        Arrays.fill(dx, 7f);
+        PoolingKernels.maxBackward(argmax, 1, new float[] {0.5f, 0.25f}, dx, 1, 3, 5);
+        assertArrayEquals(new float[] {
+            0, 0.5f, 0.25f, 0, 0,
+            0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0,
+        }, dx);
+    }
+
+    @Test
     void aWindowWithNanGivesNan() {
         float[] y = new float[1];
         PoolingKernels.maxForward(new float[] {1, Float.NaN, 3, 2}, y, 1, 2, 2);
         assertTrue(Float.isNaN(y[0]));
+        byte[] argmax = new byte[1];
+        PoolingKernels.maxForward(new float[] {1, Float.NaN, 3, 2}, y, argmax, 0, 1, 2, 2);
+        assertTrue(Float.isNaN(y[0]));
+        assertArrayEquals(new byte[] {0}, argmax, "the first value, as the backward without argmax");
     }
 
     @Test
