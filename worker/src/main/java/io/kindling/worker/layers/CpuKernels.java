@@ -26,34 +26,30 @@ public final class CpuKernels {
         }
         CpuPooling.install(net);
         CachedDense.install(net);
-        FirstConvolution.install(net);
+        CpuConvolution.install(net);
         CpuRelu.install(net);
         CpuDropout.install(net);
     }
 
     /**
      * Puts {@code replacement}'s layer in place of each of {@code net}'s layers of exactly class
-     * {@code type}, with its index, listeners and cache mode. Call it right after {@code init()},
-     * before the updater refers to layers. (DL4J's by-name lookup, {@code net.getLayer(String)},
-     * keeps the old instance; Kindling goes by index.)
+     * {@code type}, with its index, listeners and cache mode ({@code replacement} gets the old layer,
+     * whose {@code getIndex()} is its position). Call it right after {@code init()}, before the
+     * updater refers to layers. (DL4J's by-name lookup, {@code net.getLayer(String)}, keeps the old
+     * instance; Kindling goes by index.)
      */
     static <T extends Layer> void replaceLayers(MultiLayerNetwork net, Class<T> type,
             BiFunction<T, DataType, Layer> replacement) {
-        for (int i = 0; i < net.getnLayers(); i++) {
-            if (net.getLayer(i).getClass() == type) {
-                replaceLayer(net, i, (old, dataType) -> replacement.apply(type.cast(old), dataType));
+        Layer[] layers = net.getLayers().clone();
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i].getClass() == type) {
+                Layer swapped = replacement.apply(type.cast(layers[i]), net.getLayerWiseConfigurations().getDataType());
+                swapped.setIndex(i);
+                swapped.setListeners(layers[i].getListeners());
+                swapped.setCacheMode(net.getLayerWiseConfigurations().getCacheMode());
+                layers[i] = swapped;
             }
         }
-    }
-
-    /** Puts {@code replacement}'s layer in place of {@code net}'s layer {@code index}, as {@link #replaceLayers} does. */
-    static void replaceLayer(MultiLayerNetwork net, int index, BiFunction<Layer, DataType, Layer> replacement) {
-        Layer[] layers = net.getLayers().clone();
-        Layer swapped = replacement.apply(layers[index], net.getLayerWiseConfigurations().getDataType());
-        swapped.setIndex(index);
-        swapped.setListeners(layers[index].getListeners());
-        swapped.setCacheMode(net.getLayerWiseConfigurations().getCacheMode());
-        layers[index] = swapped;
         net.setLayers(layers);
     }
 

@@ -3,13 +3,12 @@ package io.kindling.worker.layers;
 import io.kindling.worker.NativeFloats;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -18,8 +17,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * DL4J's convolution layer as a network's first layer, whose backward pass computes the weight and
@@ -30,17 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Java (ND4J's {@code im2col} op was slower than the whole backward pass).
  * The input gradient reads as zeros.
  */
-public final class FirstConvolution extends ConvolutionLayer {
-    FirstConvolution(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
-    }
-
-    /** Puts this layer in place of {@code net}'s first layer when that is a plain convolution. */
-    static void install(MultiLayerNetwork net) {
-        if (net.getnLayers() > 0 && net.getLayer(0).getClass() == ConvolutionLayer.class) {
-            CpuKernels.replaceLayer(net, 0, (old, dataType) -> CpuKernels.sharingParameters(old,
-                    new FirstConvolution(old.conf(), dataType)));
-        }
+public final class FirstConvolution extends CpuConvolution {
+    FirstConvolution(NeuralNetConfiguration conf, DataType dataType, Layer next) {
+        super(conf, dataType, next);
     }
 
     private static final long MAX_COLUMN_FLOATS = 1 << 23;

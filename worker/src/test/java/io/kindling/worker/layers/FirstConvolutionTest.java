@@ -51,7 +51,7 @@ class FirstConvolutionTest {
         plain.init();
         MultiLayerNetwork first = new MultiLayerNetwork(conf.clone());
         first.init();
-        FirstConvolution.install(first);
+        CpuConvolution.install(first);
         assertInstanceOf(FirstConvolution.class, first.getLayer(0));
 
         Nd4j.getRandom().setSeed(3);
