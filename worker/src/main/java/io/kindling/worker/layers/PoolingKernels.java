@@ -7,8 +7,9 @@ import java.util.Arrays;
  * {@code MaxPool2d(2)} and {@code AvgPool2d(2)}. An odd last row or column is left out of the output
  * and gets zero gradient, as with PyTorch's default floor mode. A max window's gradient goes to its
  * first value equal to the maximum in row-major order, as in PyTorch's CPU kernel; a window holding
- * NaN outputs NaN. The loops use {@code Math.max} and conditional moves: written with data-dependent
- * branches, which mispredict about half the time on real activations, they were 3-5 times slower.
+ * NaN outputs NaN, and its gradient goes to one of its NaNs. The loops use {@code Math.max} and
+ * integer arithmetic: written with data-dependent branches, which mispredict about half the time on
+ * real activations, they were 3-5 times slower.
  */
 final class PoolingKernels {
     private PoolingKernels() {
@@ -44,15 +45,30 @@ final class PoolingKernels {
                     float c = x[j];
                     float d = x[j + 1];
                     float m = Math.max(Math.max(a, b), Math.max(c, d));
-                    int k = d == m ? 3 : 0; // with NaN, nothing equals m: the first value
-                    k = c == m ? 2 : k;
-                    k = b == m ? 1 : k;
-                    k = a == m ? 0 : k;
                     y[o] = m;
-                    argmax[at + o] = (byte) k;
+                    argmax[at + o] = (byte) argmax(a, b, c, d, m);
                 }
             }
         }
+    }
+
+    /**
+     * Which of a window's values (0-3) is the first whose bits are those of m, its maximum, computed in
+     * integer arithmetic: float compares compiled to branches, which mispredict on real activations.
+     * m is one of the four, so there always is one; with NaN it is the NaN that max returned.
+     */
+    private static int argmax(float a, float b, float c, float d, float m) {
+        int im = Float.floatToRawIntBits(m);
+        int k = 3;
+        k += (2 - k) & equal(Float.floatToRawIntBits(c), im);
+        k += (1 - k) & equal(Float.floatToRawIntBits(b), im);
+        return k & ~equal(Float.floatToRawIntBits(a), im);
+    }
+
+    // All ones when x == y, else 0
+    private static int equal(int x, int y) {
+        int d = x ^ y;
+        return ~((d | -d) >> 31);
     }
 
     /** Writes into {@code dx} the gradient with respect to the input, given the output's {@code dy} and the forward's argmax. */
@@ -89,10 +105,8 @@ final class PoolingKernels {
                     float c = x[j];
                     float d = x[j + 1];
                     float m = Math.max(Math.max(a, b), Math.max(c, d));
-                    int at = d == m ? j + 1 : i; // with NaN, nothing equals m: the first value
-                    at = c == m ? j : at;
-                    at = b == m ? i + 1 : at;
-                    at = a == m ? i : at;
+                    int k = argmax(a, b, c, d, m);
+                    int at = i + (k >> 1) * w + (k & 1);
                     x[i] = 0f;
                     x[i + 1] = 0f;
                     x[j] = 0f;

@@ -56,7 +56,10 @@ class PoolingKernelsTest {
         byte[] argmax = new byte[1];
         PoolingKernels.maxForward(new float[] {1, Float.NaN, 3, 2}, y, argmax, 0, 1, 2, 2);
         assertTrue(Float.isNaN(y[0]));
-        assertArrayEquals(new byte[] {0}, argmax, "the first value, as the backward without argmax");
+        assertArrayEquals(new byte[] {1}, argmax, "the gradient goes to the NaN");
+        float[] x = {1, Float.NaN, 3, 2};
+        PoolingKernels.maxBackwardInPlace(x, new float[] {0.5f}, 1, 2, 2);
+        assertArrayEquals(new float[] {0, 0.5f, 0, 0}, x, "the same without the recorded argmax");
     }
 
     @Test
