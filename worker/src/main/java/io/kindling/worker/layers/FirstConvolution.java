@@ -3,6 +3,7 @@ package io.kindling.worker.layers;
 import io.kindling.worker.NativeFloats;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -38,6 +39,8 @@ public final class FirstConvolution extends CpuConvolution {
     // Reused between calls: a network runs on one thread at a time.
     private float[] x = new float[0];
     private float[] columns = new float[0];
+    private int[] zBits = new int[0];
+    private int[] epsilonBits = new int[0];
 
     private boolean fast(INDArray input) {
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
@@ -75,13 +78,15 @@ public final class FirstConvolution extends CpuConvolution {
             epsilon = epsilon.castTo(DataType.FLOAT);
         }
 
-        INDArray z = preOutput4d(true, true, workspaceMgr).getFirst();
-        INDArray delta = c.getActivationFn().backprop(z, epsilon).getFirst(); // [examples, out, outH, outW]
-        long outDepth = delta.size(1);
+        // The output gradient as a matrix: one row per output channel, one column per output position
+        INDArray z = preOutput4d(true, true, workspaceMgr).getFirst(); // [examples, out, outH, outW]
+        long outDepth = z.size(1);
         INDArray delta2d = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
-                new long[] {outDepth, delta.size(0), delta.size(2), delta.size(3)}, 'c');
-        delta2d.assign(delta.permute(1, 0, 2, 3));
-        delta2d = delta2d.reshape('c', outDepth, geometry.cols());
+                new long[] {outDepth, geometry.cols()}, 'c');
+        if (!reluGradientByChannel(z, epsilon, delta2d)) {
+            INDArray delta = c.getActivationFn().backprop(z, epsilon).getFirst();
+            delta2d.reshape('c', outDepth, delta.size(0), delta.size(2), delta.size(3)).assign(delta.permute(1, 0, 2, 3));
+        }
 
         // The input patches, one row per weight (channel, ky, kx) and a last row of ones for the bias
         if (x.length < input.length()) {
@@ -113,5 +118,39 @@ public final class FirstConvolution extends CpuConvolution {
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
         INDArray inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, this.input.shape(), 'c');
         return new Pair<>(gradient, inputGrad);
+    }
+
+    /**
+     * With Kindling's ReLU, writes its backward straight into {@code delta2d}'s channel-major layout,
+     * an example at a time, instead of DL4J's activation backward and then a transposing copy.
+     */
+    private boolean reluGradientByChannel(INDArray z, INDArray epsilon, INDArray delta2d) {
+        FloatPointer zp = NativeFloats.of(z);
+        FloatPointer ep = NativeFloats.of(epsilon);
+        if (!(layerConf().getActivationFn() instanceof CpuRelu) || zp == null || ep == null
+                || !Arrays.equals(z.shape(), epsilon.shape())) {
+            return false;
+        }
+        int examples = (int) z.size(0);
+        int channels = (int) z.size(1);
+        int positions = (int) (z.size(2) * z.size(3));
+        int perExample = channels * positions;
+        if (zBits.length < perExample) {
+            zBits = new int[perExample];
+            epsilonBits = new int[perExample];
+        }
+        IntPointer zi = new IntPointer(zp);
+        IntPointer ei = new IntPointer(ep);
+        IntPointer di = new IntPointer(NativeFloats.of(delta2d));
+        long base = di.position();
+        for (int n = 0; n < examples; n++) {
+            zi.position(zp.position() + (long) n * perExample).get(zBits, 0, perExample);
+            ei.position(ep.position() + (long) n * perExample).get(epsilonBits, 0, perExample);
+            CpuRelu.gradient(zBits, epsilonBits, perExample);
+            for (int o = 0; o < channels; o++) {
+                di.position(base + ((long) o * examples + n) * positions).put(zBits, o * positions, positions);
+            }
+        }
+        return true;
     }
 }

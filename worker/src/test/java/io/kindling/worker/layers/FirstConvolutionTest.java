@@ -24,10 +24,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /** The first convolution's weight and bias gradients equal DL4J's, for the geometries the zoo and users have. */
 class FirstConvolutionTest {
     private static MultiLayerConfiguration net(int channels, int size, int kernel, int stride, int pad, int dilation,
-            ConvolutionMode mode, boolean bias) {
+            ConvolutionMode mode, boolean bias, Activation activation) {
         return new NeuralNetConfiguration.Builder().seed(5).updater(new Sgd(0.1)).convolutionMode(mode).list()
                 .layer(new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).padding(pad, pad)
-                        .dilation(dilation, dilation).nOut(4).hasBias(bias).activation(Activation.RELU).build())
+                        .dilation(dilation, dilation).nOut(4).hasBias(bias).activation(activation).build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
                         .build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
@@ -36,22 +36,23 @@ class FirstConvolutionTest {
                 .build();
     }
 
-    @ParameterizedTest(name = "{0} channels, {1}x{1} input, kernel {2}, stride {3}, padding {4}, dilation {5}, {6}")
+    @ParameterizedTest(name = "{0} channels, {1}x{1} input, kernel {2}, stride {3}, padding {4}, dilation {5}, {6}, {8}")
     @CsvSource({
-        "1, 28, 3, 1, 0, 1, Truncate, true", // the MNIST CNN's
-        "3, 16, 5, 1, 2, 1, Truncate, true", // the CIFAR-10 CNN's
-        "1, 17, 5, 1, 0, 1, Same, true", // LeNet-5's, on an odd size
-        "2, 15, 3, 2, 1, 1, Truncate, false",
-        "1, 13, 3, 2, 0, 2, Same, true",
+        "1, 28, 3, 1, 0, 1, Truncate, true, RELU", // the MNIST CNN's
+        "3, 16, 5, 1, 2, 1, Truncate, true, RELU", // the CIFAR-10 CNN's
+        "1, 17, 5, 1, 0, 1, Same, true, RELU", // LeNet-5's, on an odd size
+        "2, 15, 3, 2, 1, 1, Truncate, false, TANH",
+        "1, 13, 3, 2, 0, 2, Same, true, RELU",
     })
     void gradientsEqualDl4js(int channels, int size, int kernel, int stride, int pad, int dilation,
-            ConvolutionMode mode, boolean bias) {
-        MultiLayerConfiguration conf = net(channels, size, kernel, stride, pad, dilation, mode, bias);
+            ConvolutionMode mode, boolean bias, Activation activation) {
+        MultiLayerConfiguration conf = net(channels, size, kernel, stride, pad, dilation, mode, bias, activation);
         MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
         plain.init();
         MultiLayerNetwork first = new MultiLayerNetwork(conf.clone());
         first.init();
         CpuConvolution.install(first);
+        CpuRelu.install(first); // ReLU's backward then goes straight into the channel-major layout
         assertInstanceOf(FirstConvolution.class, first.getLayer(0));
 
         Nd4j.getRandom().setSeed(3);
