@@ -1,5 +1,6 @@
 package io.kindling.worker.layers;
 
+import io.kindling.worker.KernelThreads;
 import io.kindling.worker.NativeFloats;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
@@ -28,7 +29,7 @@ public final class CpuDropout implements IDropout {
     private transient float[] mask;
     private transient long masked = -1;
     private transient boolean delegated;
-    private transient float[] values;
+    private transient float[][] values; // a chunk per part of a kernel split over the task's threads
 
     CpuDropout(Dropout dl4j) {
         this.dl4j = dl4j;
@@ -62,8 +63,16 @@ public final class CpuDropout implements IDropout {
         if (mask == null || mask.length < n) {
             mask = new float[n];
         }
-        fillMask(mask, n, Nd4j.getRandom().nextLong(), dl4j.getP());
-        multiply(in, out, n);
+        long seed = Nd4j.getRandom().nextLong();
+        double keep = dl4j.getP();
+        int parts = KernelThreads.parts(n, CHUNK);
+        scratch(parts);
+        KernelThreads.run(parts, p -> {
+            int from = (int) KernelThreads.start(n, parts, p);
+            int to = (int) KernelThreads.start(n, parts, p + 1);
+            fillMask(mask, from, to, seed, keep);
+            multiply(in, out, from, to, values[p]);
+        });
         masked = n;
         return output;
     }
@@ -83,7 +92,11 @@ public final class CpuDropout implements IDropout {
         FloatPointer dy = NativeFloats.of(gradAtOutput);
         FloatPointer dx = NativeFloats.of(gradAtInput);
         if (dy != null && dx != null) {
-            multiply(dy, dx, (int) masked);
+            int n = (int) masked;
+            int parts = KernelThreads.parts(n, CHUNK);
+            scratch(parts);
+            KernelThreads.run(parts, p -> multiply(dy, dx, (int) KernelThreads.start(n, parts, p),
+                    (int) KernelThreads.start(n, parts, p + 1), values[p]));
         } else {
             INDArray m = Nd4j.create(Arrays.copyOf(mask, (int) masked), gradAtOutput.shape(), 'c');
             gradAtInput.assign(gradAtOutput.mul(m.castTo(gradAtOutput.dataType())));
@@ -92,32 +105,35 @@ public final class CpuDropout implements IDropout {
         return gradAtInput;
     }
 
-    // to[i] = from[i] * mask[i], a chunk at a time; from and to may be the same memory.
-    private void multiply(FloatPointer from, FloatPointer to, int n) {
-        if (values == null) {
-            values = new float[CHUNK];
+    private void scratch(int parts) {
+        if (values == null || values.length < parts) {
+            values = new float[parts][CHUNK];
         }
-        for (int start = 0; start < n; start += CHUNK) {
-            int m = Math.min(CHUNK, n - start);
-            NativeFloats.get(from, start, values, m);
+    }
+
+    // to[i] = from[i] * mask[i] for start <= i < end, a chunk at a time; from and to may be the same memory.
+    private void multiply(FloatPointer from, FloatPointer to, int start, int end, float[] chunk) {
+        for (int i0 = start; i0 < end; i0 += CHUNK) {
+            int m = Math.min(CHUNK, end - i0);
+            NativeFloats.get(from, i0, chunk, m);
             for (int i = 0; i < m; i++) {
-                values[i] *= mask[start + i];
+                chunk[i] *= mask[i0 + i];
             }
-            NativeFloats.put(values, m, to, start);
+            NativeFloats.put(chunk, m, to, i0);
         }
     }
 
     /**
-     * Fills the first {@code n} multipliers: 1/p with probability p (DL4J's retain probability), else
+     * Fills multipliers {@code from} to {@code to} - 1: 1/p with probability p (DL4J's retain probability), else
      * 0. Element i keeps when the top 24 bits of a 32-bit mix (MurmurHash3's finaliser) of i and the
      * seed fall below p·2²⁴.
      */
-    static void fillMask(float[] mask, int n, long seed, double p) {
+    static void fillMask(float[] mask, int from, int to, long seed, double p) {
         int threshold = (int) Math.round(p * (1 << 24));
         float scale = (float) (1.0 / p);
         int offset = (int) seed;
         int salt = (int) (seed >>> 32);
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             int x = (i + offset) * 0x9E3779B9 ^ salt;
             x ^= x >>> 16;
             x *= 0x85EBCA6B;

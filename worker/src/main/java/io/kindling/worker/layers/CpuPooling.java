@@ -1,5 +1,6 @@
 package io.kindling.worker.layers;
 
+import io.kindling.worker.KernelThreads;
 import io.kindling.worker.NativeFloats;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
@@ -31,9 +32,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class CpuPooling extends SubsamplingLayer {
     private static final int CHUNK_FLOATS = 1 << 18;
     private static final int[] TWO = {2, 2};
-    // Reused between calls: a network runs on one thread at a time.
-    private float[] in = new float[0];
-    private float[] out = new float[0];
+    // Reused between calls, one pair per part of a kernel split over the task's threads: a network
+    // runs on one task thread at a time.
+    private float[][] ins = new float[0][];
+    private float[][] outs = new float[0][];
     // Which value of each window was the maximum, from the last training forward pass, for the input it saw
     private byte[] argmax = new byte[0];
     private INDArray argmaxFor;
@@ -74,24 +76,31 @@ public final class CpuPooling extends SubsamplingLayer {
         FloatPointer x = pointer(input);
         FloatPointer yp = pointer(y);
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
-        Chunks c = chunks(s);
+        int parts = KernelThreads.parts(s[0], 1);
+        Chunks c = chunks(s, parts);
         boolean keep = max && training && s[0] * c.outPerExample() <= Integer.MAX_VALUE;
         if (keep && argmax.length < s[0] * c.outPerExample()) {
             argmax = new byte[(int) (s[0] * c.outPerExample())];
         }
         argmaxFor = keep ? input : null;
-        for (long n0 = 0; n0 < s[0]; n0 += c.examples()) {
-            int m = (int) Math.min(c.examples(), s[0] - n0);
-            NativeFloats.get(x, n0 * c.inPerExample(), in, m * c.inPerExample());
-            if (keep) {
-                PoolingKernels.maxForward(in, out, argmax, (int) (n0 * c.outPerExample()), m * c.channels(), c.h(), c.w());
-            } else if (max) {
-                PoolingKernels.maxForward(in, out, m * c.channels(), c.h(), c.w());
-            } else {
-                PoolingKernels.avgForward(in, out, m * c.channels(), c.h(), c.w());
+        byte[] argmax = this.argmax;
+        KernelThreads.run(parts, p -> {
+            float[] in = ins[p];
+            float[] out = outs[p];
+            long end = KernelThreads.start(s[0], parts, p + 1);
+            for (long n0 = KernelThreads.start(s[0], parts, p); n0 < end; n0 += c.examples()) {
+                int m = (int) Math.min(c.examples(), end - n0);
+                NativeFloats.get(x, n0 * c.inPerExample(), in, m * c.inPerExample());
+                if (keep) {
+                    PoolingKernels.maxForward(in, out, argmax, (int) (n0 * c.outPerExample()), m * c.channels(), c.h(), c.w());
+                } else if (max) {
+                    PoolingKernels.maxForward(in, out, m * c.channels(), c.h(), c.w());
+                } else {
+                    PoolingKernels.avgForward(in, out, m * c.channels(), c.h(), c.w());
+                }
+                NativeFloats.put(out, m * c.outPerExample(), yp, n0 * c.outPerExample());
             }
-            NativeFloats.put(out, m * c.outPerExample(), yp, n0 * c.outPerExample());
-        }
+        });
         return y;
     }
 
@@ -110,20 +119,27 @@ public final class CpuPooling extends SubsamplingLayer {
         FloatPointer x = max && !kept ? pointer(input) : null;
         FloatPointer dy = pointer(epsilon);
         FloatPointer dxp = pointer(dx);
-        Chunks c = chunks(s);
-        for (long n0 = 0; n0 < s[0]; n0 += c.examples()) {
-            int m = (int) Math.min(c.examples(), s[0] - n0);
-            NativeFloats.get(dy, n0 * c.outPerExample(), out, m * c.outPerExample());
-            if (kept) {
-                PoolingKernels.maxBackward(argmax, (int) (n0 * c.outPerExample()), out, in, m * c.channels(), c.h(), c.w());
-            } else if (max) {
-                NativeFloats.get(x, n0 * c.inPerExample(), in, m * c.inPerExample());
-                PoolingKernels.maxBackwardInPlace(in, out, m * c.channels(), c.h(), c.w());
-            } else {
-                PoolingKernels.avgBackward(out, in, m * c.channels(), c.h(), c.w());
+        int parts = KernelThreads.parts(s[0], 1);
+        Chunks c = chunks(s, parts);
+        byte[] argmax = this.argmax;
+        KernelThreads.run(parts, p -> {
+            float[] in = ins[p];
+            float[] out = outs[p];
+            long end = KernelThreads.start(s[0], parts, p + 1);
+            for (long n0 = KernelThreads.start(s[0], parts, p); n0 < end; n0 += c.examples()) {
+                int m = (int) Math.min(c.examples(), end - n0);
+                NativeFloats.get(dy, n0 * c.outPerExample(), out, m * c.outPerExample());
+                if (kept) {
+                    PoolingKernels.maxBackward(argmax, (int) (n0 * c.outPerExample()), out, in, m * c.channels(), c.h(), c.w());
+                } else if (max) {
+                    NativeFloats.get(x, n0 * c.inPerExample(), in, m * c.inPerExample());
+                    PoolingKernels.maxBackwardInPlace(in, out, m * c.channels(), c.h(), c.w());
+                } else {
+                    PoolingKernels.avgBackward(out, in, m * c.channels(), c.h(), c.w());
+                }
+                NativeFloats.put(in, m * c.inPerExample(), dxp, n0 * c.inPerExample());
             }
-            NativeFloats.put(in, m * c.inPerExample(), dxp, n0 * c.inPerExample());
-        }
+        });
         return new Pair<>(new DefaultGradient(), dx);
     }
 
@@ -144,17 +160,23 @@ public final class CpuPooling extends SubsamplingLayer {
     }
 
     // Chunks keep the Java arrays small whatever the batch size (evaluation batches are often 1000).
-    private Chunks chunks(long[] shape) {
+    private Chunks chunks(long[] shape, int parts) {
         int channels = (int) shape[1];
         int h = (int) shape[2];
         int w = (int) shape[3];
         Chunks c = new Chunks(channels, h, w, channels * h * w, channels * (h / 2) * (w / 2),
                 Math.max(1, CHUNK_FLOATS / (channels * h * w)));
-        if (in.length < c.examples() * c.inPerExample()) {
-            in = new float[c.examples() * c.inPerExample()];
+        if (ins.length < parts) {
+            ins = Arrays.copyOf(ins, parts);
+            outs = Arrays.copyOf(outs, parts);
         }
-        if (out.length < c.examples() * c.outPerExample()) {
-            out = new float[c.examples() * c.outPerExample()];
+        for (int p = 0; p < parts; p++) {
+            if (ins[p] == null || ins[p].length < c.examples() * c.inPerExample()) {
+                ins[p] = new float[c.examples() * c.inPerExample()];
+            }
+            if (outs[p] == null || outs[p].length < c.examples() * c.outPerExample()) {
+                outs[p] = new float[c.examples() * c.outPerExample()];
+            }
         }
         return c;
     }

@@ -1,5 +1,6 @@
 package io.kindling.worker.layers;
 
+import io.kindling.worker.KernelThreads;
 import io.kindling.worker.NativeFloats;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
@@ -23,8 +24,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class CpuRelu extends ActivationReLU {
     private static final int CHUNK = 1 << 14;
     // Reused between calls: a network runs on one thread at a time, and each network has its own.
-    private transient int[] x = new int[0];
-    private transient int[] dy = new int[0];
+    // One chunk per part of the loop split over the task's threads
+    private transient int[][] x = new int[0][];
+    private transient int[][] dy = new int[0][];
 
     /**
      * Puts this activation in place of plain ReLU (no cap, threshold or slope) in each layer of
@@ -48,20 +50,26 @@ public final class CpuRelu extends ActivationReLU {
         if (z == null || e == null || !Arrays.equals(in.shape(), epsilon.shape())) {
             return super.backprop(in, epsilon);
         }
-        IntPointer zBits = new IntPointer(z);
-        IntPointer eBits = new IntPointer(e);
-        if (x == null || x.length < CHUNK) {
-            x = new int[CHUNK];
-            dy = new int[CHUNK];
-        }
         long n = in.length();
-        for (long from = 0; from < n; from += CHUNK) {
-            int m = (int) Math.min(CHUNK, n - from);
-            zBits.position(z.position() + from).get(x, 0, m);
-            eBits.position(e.position() + from).get(dy, 0, m);
-            gradient(x, dy, m);
-            zBits.position(z.position() + from).put(x, 0, m);
+        int parts = KernelThreads.parts(n, CHUNK);
+        if (x == null || x.length < parts) {
+            x = new int[parts][CHUNK];
+            dy = new int[parts][CHUNK];
         }
+        KernelThreads.run(parts, p -> {
+            IntPointer zBits = new IntPointer(z);
+            IntPointer eBits = new IntPointer(e);
+            int[] zc = x[p];
+            int[] ec = dy[p];
+            long end = KernelThreads.start(n, parts, p + 1);
+            for (long from = KernelThreads.start(n, parts, p); from < end; from += CHUNK) {
+                int m = (int) Math.min(CHUNK, end - from);
+                zBits.position(z.position() + from).get(zc, 0, m);
+                eBits.position(e.position() + from).get(ec, 0, m);
+                gradient(zc, ec, m);
+                zBits.position(z.position() + from).put(zc, 0, m);
+            }
+        });
         return new Pair<>(in, null);
     }
 

@@ -1,5 +1,6 @@
 package io.kindling.worker.optim;
 
+import io.kindling.worker.KernelThreads;
 import io.kindling.worker.NativeFloats;
 import java.util.Objects;
 import org.bytedeco.javacpp.FloatPointer;
@@ -64,20 +65,24 @@ public final class Adadelta extends TorchOptimizer {
             state[1].assign(accDelta);
             return;
         }
-        float[] gc = new float[CHUNK];
-        float[] sqc = new float[CHUNK];
-        float[] accc = new float[CHUNK];
         long n = g.length();
-        for (long from = 0; from < n; from += CHUNK) {
-            int m = (int) Math.min(CHUNK, n - from);
-            NativeFloats.get(gp, from, gc, m);
-            NativeFloats.get(sq, from, sqc, m);
-            NativeFloats.get(acc, from, accc, m);
-            step(gc, sqc, accc, m, (float) rho, (float) epsilon, (float) lr);
-            NativeFloats.put(gc, m, gp, from);
-            NativeFloats.put(sqc, m, sq, from);
-            NativeFloats.put(accc, m, acc, from);
-        }
+        int parts = KernelThreads.parts(n, CHUNK);
+        KernelThreads.run(parts, p -> {
+            float[] gc = new float[CHUNK];
+            float[] sqc = new float[CHUNK];
+            float[] accc = new float[CHUNK];
+            long end = KernelThreads.start(n, parts, p + 1);
+            for (long from = KernelThreads.start(n, parts, p); from < end; from += CHUNK) {
+                int m = (int) Math.min(CHUNK, end - from);
+                NativeFloats.get(gp, from, gc, m);
+                NativeFloats.get(sq, from, sqc, m);
+                NativeFloats.get(acc, from, accc, m);
+                step(gc, sqc, accc, m, (float) rho, (float) epsilon, (float) lr);
+                NativeFloats.put(gc, m, gp, from);
+                NativeFloats.put(sqc, m, sq, from);
+                NativeFloats.put(accc, m, acc, from);
+            }
+        });
     }
 
     /**

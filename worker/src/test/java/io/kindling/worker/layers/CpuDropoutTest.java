@@ -36,7 +36,7 @@ class CpuDropoutTest {
         int n = 1_000_000;
         float[] mask = new float[n];
         for (double p : new double[] {0.5, 0.75, 0.9}) {
-            CpuDropout.fillMask(mask, n, 12345L, p);
+            CpuDropout.fillMask(mask, 0, n, 12345L, p);
             long kept = 0;
             for (float m : mask) {
                 assertTrue(m == 0f || m == (float) (1 / p), "multiplier " + m);
@@ -52,11 +52,15 @@ class CpuDropoutTest {
         float[] a = new float[4096];
         float[] b = new float[4096];
         float[] c = new float[4096];
-        CpuDropout.fillMask(a, a.length, 1L, 0.5);
-        CpuDropout.fillMask(b, b.length, 1L, 0.5);
-        CpuDropout.fillMask(c, c.length, 2L, 0.5);
+        CpuDropout.fillMask(a, 0, a.length, 1L, 0.5);
+        CpuDropout.fillMask(b, 0, b.length, 1L, 0.5);
+        CpuDropout.fillMask(c, 0, c.length, 2L, 0.5);
         assertArrayEquals(a, b);
         assertFalse(Arrays.equals(a, c));
+        float[] inParts = new float[4096]; // as a kernel split over threads fills it
+        CpuDropout.fillMask(inParts, 0, 1000, 1L, 0.5);
+        CpuDropout.fillMask(inParts, 1000, 4096, 1L, 0.5);
+        assertArrayEquals(a, inParts);
         // Neighbouring elements are not correlated: about a quarter of the pairs keep both.
         int both = 0;
         for (int i = 0; i + 1 < a.length; i += 2) {

@@ -77,8 +77,18 @@ class CpuPoolingTest {
 
     @Test
     void batchesLargerThanAChunkAreCoveredWhole() {
-        // 40 examples of 64 x 24 x 24: more than one pass through the layer's Java arrays.
-        sameAsDl4j(pool(SubsamplingLayer.PoolingType.MAX, 2), 40, 64, 24, 24);
+        // 40 examples of 64 x 24 x 24: more than one pass through the layer's Java arrays, on one
+        // thread and split over the cores (ND4J caps the 3 asked for).
+        int threads = Nd4j.getEnvironment().maxMasterThreads();
+        try {
+            for (int t : new int[] {1, 3}) {
+                Nd4j.getEnvironment().setMaxMasterThreads(t);
+                sameAsDl4j(pool(SubsamplingLayer.PoolingType.MAX, 2), 40, 64, 24, 24);
+                sameAsDl4j(pool(SubsamplingLayer.PoolingType.AVG, 2), 7, 3, 7, 9);
+            }
+        } finally {
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        }
     }
 
     @Test
