@@ -39,12 +39,28 @@ public final class KernelThreads {
             int q = p;
             others[p - 1] = POOL.submit(() -> part.accept(q));
         }
+        Throwable failure = null;
         try {
             part.accept(0);
-        } finally {
-            for (ForkJoinTask<?> other : others) {
+        } catch (Throwable t) {
+            failure = t;
+        }
+        for (ForkJoinTask<?> other : others) { // every part, so none still writes once this returns
+            try {
                 other.join();
+            } catch (Throwable t) {
+                if (failure == null) {
+                    failure = t;
+                } else {
+                    failure.addSuppressed(t);
+                }
             }
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
         }
     }
 }

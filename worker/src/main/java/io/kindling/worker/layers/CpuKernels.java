@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Kindling's Java kernels and layer variants, put in place of DL4J's where those are slow on the CPU
- * backend: pooling, dense layers that keep their forward output, a first convolution that skips the
- * input gradient, ReLU's backward, dropout.
+ * backend: pooling, dense layers that keep their pre-activation, convolutions that keep their ReLU
+ * output, a first convolution that skips the input gradient, ReLU's backward, dropout.
  */
 public final class CpuKernels {
     private CpuKernels() {

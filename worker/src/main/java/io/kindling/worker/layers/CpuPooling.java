@@ -2,6 +2,7 @@ package io.kindling.worker.layers;
 
 import io.kindling.worker.KernelThreads;
 import io.kindling.worker.NativeFloats;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -73,8 +74,9 @@ public final class CpuPooling extends SubsamplingLayer {
         long[] s = input.shape();
         INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {s[0], s[1], s[2] / 2, s[3] / 2}, 'c');
-        FloatPointer x = pointer(input);
-        FloatPointer yp = pointer(y);
+        INDArray xd = dense(input);
+        FloatPointer x = NativeFloats.of(xd);
+        FloatPointer yp = NativeFloats.of(y);
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
         int parts = KernelThreads.parts(s[0], 1);
         Chunks c = chunks(s, parts);
@@ -101,6 +103,7 @@ public final class CpuPooling extends SubsamplingLayer {
                 NativeFloats.put(out, m * c.outPerExample(), yp, n0 * c.outPerExample());
             }
         });
+        Reference.reachabilityFence(xd); // a copy's memory is freed once the copy is unreachable
         return y;
     }
 
@@ -116,9 +119,11 @@ public final class CpuPooling extends SubsamplingLayer {
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
         boolean kept = max && argmaxFor == input;
         argmaxFor = null;
-        FloatPointer x = max && !kept ? pointer(input) : null;
-        FloatPointer dy = pointer(epsilon);
-        FloatPointer dxp = pointer(dx);
+        INDArray xd = max && !kept ? dense(input) : null;
+        INDArray dyd = dense(epsilon);
+        FloatPointer x = xd != null ? NativeFloats.of(xd) : null;
+        FloatPointer dy = NativeFloats.of(dyd);
+        FloatPointer dxp = NativeFloats.of(dx);
         int parts = KernelThreads.parts(s[0], 1);
         Chunks c = chunks(s, parts);
         byte[] argmax = this.argmax;
@@ -140,6 +145,8 @@ public final class CpuPooling extends SubsamplingLayer {
                 NativeFloats.put(in, m * c.inPerExample(), dxp, n0 * c.inPerExample());
             }
         });
+        Reference.reachabilityFence(xd);
+        Reference.reachabilityFence(dyd);
         return new Pair<>(new DefaultGradient(), dx);
     }
 
@@ -150,9 +157,8 @@ public final class CpuPooling extends SubsamplingLayer {
     }
 
     // On the CPU backend every float array's memory is reachable, at worst through a dense copy.
-    private static FloatPointer pointer(INDArray a) {
-        FloatPointer p = NativeFloats.of(a);
-        return p != null ? p : NativeFloats.of(a.dup('c'));
+    private static INDArray dense(INDArray a) {
+        return NativeFloats.of(a) != null ? a : a.dup('c');
     }
 
     /** How a minibatch of {@code shape} goes through the Java arrays: a few examples at a time. */

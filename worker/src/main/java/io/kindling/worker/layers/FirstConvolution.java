@@ -1,10 +1,10 @@
 package io.kindling.worker.layers;
 
 import io.kindling.worker.NativeFloats;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -31,8 +31,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The input gradient reads as zeros.
  */
 public final class FirstConvolution extends CpuConvolution {
-    FirstConvolution(NeuralNetConfiguration conf, DataType dataType, Layer next) {
-        super(conf, dataType, next);
+    FirstConvolution(NeuralNetConfiguration conf, DataType dataType, boolean outputStaysIntact) {
+        super(conf, dataType, outputStaysIntact);
     }
 
     private static final long MAX_COLUMN_FLOATS = 1 << 23;
@@ -95,8 +95,9 @@ public final class FirstConvolution extends CpuConvolution {
         if (columns.length < rows * geometry.cols()) {
             columns = new float[(int) (rows * geometry.cols())];
         }
-        FloatPointer in = NativeFloats.of(input);
-        NativeFloats.get(in != null ? in : NativeFloats.of(input.dup('c')), 0, x, (int) input.length());
+        INDArray dense = NativeFloats.of(input) != null ? input : input.dup('c');
+        NativeFloats.get(NativeFloats.of(dense), 0, x, (int) input.length());
+        Reference.reachabilityFence(dense); // a copy's memory is freed once the copy is unreachable
         geometry.fill(x, columns);
         Arrays.fill(columns, geometry.rows() * geometry.cols(), (int) (rows * geometry.cols()), 1f);
         INDArray patches = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,

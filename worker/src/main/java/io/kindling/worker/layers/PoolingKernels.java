@@ -7,7 +7,8 @@ import java.util.Arrays;
  * {@code MaxPool2d(2)} and {@code AvgPool2d(2)}. An odd last row or column is left out of the output
  * and gets zero gradient, as with PyTorch's default floor mode. A max window's gradient goes to its
  * first value equal to the maximum in row-major order, as in PyTorch's CPU kernel; a window holding
- * NaN outputs NaN, and its gradient goes to one of its NaNs. The loops use {@code Math.max} and
+ * NaN outputs NaN, and its gradient goes to one of its values (the NaN that max returned, where its
+ * bits come back unchanged, as on x86). The loops use {@code Math.max} and
  * integer arithmetic: written with data-dependent branches, which mispredict about half the time on
  * real activations, they were 3-5 times slower.
  */

@@ -1,9 +1,12 @@
 package io.kindling.worker.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -13,6 +16,7 @@ import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -98,5 +102,37 @@ class CpuConvolutionTest {
         MultiLayerNetwork gaussian = net(cnn(Activation.RELU, new GaussianDropout(0.5)), true);
         outputAndKept = activateWithCache((CpuConvolution) gaussian.getLayer(2), x);
         assertNotSame(outputAndKept[0], outputAndKept[1], "noise after the layer can change signs");
+    }
+
+    @Test
+    void beforeTheOutputLayerDl4jsCopyIsKeptSoTheScoreIsRight() {
+        // DL4J computes the score after the backward pass, from the output layer's input: this
+        // convolution's output, which ReLU's backward would overwrite.
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(9).updater(new Adam(0.01))
+                .cacheMode(CacheMode.DEVICE).list()
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build())
+                .layer(new DropoutLayer.Builder(0.5).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(14, 14, 2))
+                .build();
+        MultiLayerNetwork plain = net(conf, false);
+        MultiLayerNetwork kept = net(conf, true);
+        assertFalse(CpuConvolution.outputStaysIntact(kept, 1));
+        assertTrue(CpuConvolution.outputStaysIntact(net(cnn(Activation.RELU, null), true), 1));
+
+        Nd4j.getRandom().setSeed(4);
+        INDArray features = Nd4j.randn(DataType.FLOAT, 8, 2, 14, 14);
+        INDArray labels = Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0, 1).castTo(DataType.FLOAT);
+        for (MultiLayerNetwork net : new MultiLayerNetwork[] {plain, kept}) {
+            Nd4j.getRandom().setSeed(7);
+            net.setInput(features);
+            net.setLabels(labels);
+            net.computeGradientAndScore();
+        }
+        assertEquals(plain.score(), kept.score(), 0.0);
+        assertArrayEquals(plain.gradient().gradient().toFloatVector(), kept.gradient().gradient().toFloatVector(), 0f);
     }
 }
