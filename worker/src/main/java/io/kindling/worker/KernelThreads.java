@@ -2,7 +2,6 @@ package io.kindling.worker;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
-import java.util.function.IntConsumer;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -23,25 +22,29 @@ public final class KernelThreads {
         return (int) Math.max(1, Math.min(threads, n / Math.max(1, minPerPart)));
     }
 
-    /** Where part {@code p} of {@code n} units split into {@code parts} begins ({@code p == parts}: n). */
-    public static long start(long n, int parts, int p) {
-        return n * p / parts;
+    /** A kernel's part: units {@code from} (inclusive) to {@code to} (exclusive) of the work, as part {@code part}. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int part, long from, long to);
     }
 
-    /** Runs {@code part} for 0 ≤ p &lt; parts, part 0 on the calling thread, and returns when all are done. */
-    public static void run(int parts, IntConsumer part) {
+    /**
+     * Splits units 0 to {@code n} into {@code parts} near-equal ranges and runs them, part 0 on the
+     * calling thread; returns once every part is done, rethrowing the first failure.
+     */
+    public static void run(long n, int parts, Range range) {
         if (parts <= 1) {
-            part.accept(0);
+            range.run(0, 0, n);
             return;
         }
         ForkJoinTask<?>[] others = new ForkJoinTask<?>[parts - 1];
         for (int p = 1; p < parts; p++) {
             int q = p;
-            others[p - 1] = POOL.submit(() -> part.accept(q));
+            others[p - 1] = POOL.submit(() -> range.run(q, n * q / parts, n * (q + 1) / parts));
         }
         Throwable failure = null;
         try {
-            part.accept(0);
+            range.run(0, 0, n / parts);
         } catch (Throwable t) {
             failure = t;
         }

@@ -32,9 +32,9 @@ class KernelThreadsTest {
         int parts = 3;
         AtomicIntegerArray covered = new AtomicIntegerArray((int) n);
         ConcurrentHashMap<Integer, String> threadOfPart = new ConcurrentHashMap<>();
-        KernelThreads.run(parts, p -> {
+        KernelThreads.run(n, parts, (p, from, to) -> {
             threadOfPart.put(p, Thread.currentThread().getName());
-            for (long i = KernelThreads.start(n, parts, p); i < KernelThreads.start(n, parts, p + 1); i++) {
+            for (long i = from; i < to; i++) {
                 covered.incrementAndGet((int) i);
             }
         });
@@ -47,7 +47,7 @@ class KernelThreadsTest {
 
     @Test
     void aFailingPartFailsTheKernel() {
-        assertThrows(IllegalStateException.class, () -> KernelThreads.run(2, p -> {
+        assertThrows(IllegalStateException.class, () -> KernelThreads.run(10, 2, (p, from, to) -> {
             if (p == 1) {
                 throw new IllegalStateException("part 1");
             }

@@ -67,11 +67,9 @@ public final class CpuDropout implements IDropout {
         double keep = dl4j.getP();
         int parts = KernelThreads.parts(n, CHUNK);
         scratch(parts);
-        KernelThreads.run(parts, p -> {
-            int from = (int) KernelThreads.start(n, parts, p);
-            int to = (int) KernelThreads.start(n, parts, p + 1);
-            fillMask(mask, from, to, seed, keep);
-            multiply(in, out, from, to, values[p]);
+        KernelThreads.run(n, parts, (p, from, to) -> {
+            fillMask(mask, (int) from, (int) to, seed, keep);
+            multiply(in, out, (int) from, (int) to, values[p]);
         });
         masked = n;
         return output;
@@ -95,8 +93,7 @@ public final class CpuDropout implements IDropout {
             int n = (int) masked;
             int parts = KernelThreads.parts(n, CHUNK);
             scratch(parts);
-            KernelThreads.run(parts, p -> multiply(dy, dx, (int) KernelThreads.start(n, parts, p),
-                    (int) KernelThreads.start(n, parts, p + 1), values[p]));
+            KernelThreads.run(n, parts, (p, from, to) -> multiply(dy, dx, (int) from, (int) to, values[p]));
         } else {
             INDArray m = Nd4j.create(Arrays.copyOf(mask, (int) masked), gradAtOutput.shape(), 'c');
             gradAtInput.assign(gradAtOutput.mul(m.castTo(gradAtOutput.dataType())));

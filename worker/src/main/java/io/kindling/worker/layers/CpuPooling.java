@@ -85,23 +85,16 @@ public final class CpuPooling extends SubsamplingLayer {
             argmax = new byte[(int) (s[0] * c.outPerExample())];
         }
         argmaxFor = keep ? input : null;
-        byte[] argmax = this.argmax;
-        KernelThreads.run(parts, p -> {
-            float[] in = ins[p];
-            float[] out = outs[p];
-            long end = KernelThreads.start(s[0], parts, p + 1);
-            for (long n0 = KernelThreads.start(s[0], parts, p); n0 < end; n0 += c.examples()) {
-                int m = (int) Math.min(c.examples(), end - n0);
-                NativeFloats.get(x, n0 * c.inPerExample(), in, m * c.inPerExample());
-                if (keep) {
-                    PoolingKernels.maxForward(in, out, argmax, (int) (n0 * c.outPerExample()), m * c.channels(), c.h(), c.w());
-                } else if (max) {
-                    PoolingKernels.maxForward(in, out, m * c.channels(), c.h(), c.w());
-                } else {
-                    PoolingKernels.avgForward(in, out, m * c.channels(), c.h(), c.w());
-                }
-                NativeFloats.put(out, m * c.outPerExample(), yp, n0 * c.outPerExample());
+        forChunks(s[0], parts, c, (in, out, n0, m) -> {
+            NativeFloats.get(x, n0 * c.inPerExample(), in, m * c.inPerExample());
+            if (keep) {
+                PoolingKernels.maxForward(in, out, argmax, (int) (n0 * c.outPerExample()), m * c.channels(), c.h(), c.w());
+            } else if (max) {
+                PoolingKernels.maxForward(in, out, m * c.channels(), c.h(), c.w());
+            } else {
+                PoolingKernels.avgForward(in, out, m * c.channels(), c.h(), c.w());
             }
+            NativeFloats.put(out, m * c.outPerExample(), yp, n0 * c.outPerExample());
         });
         Reference.reachabilityFence(xd); // a copy's memory is freed once the copy is unreachable
         return y;
@@ -126,24 +119,17 @@ public final class CpuPooling extends SubsamplingLayer {
         FloatPointer dxp = NativeFloats.of(dx);
         int parts = KernelThreads.parts(s[0], 1);
         Chunks c = chunks(s, parts);
-        byte[] argmax = this.argmax;
-        KernelThreads.run(parts, p -> {
-            float[] in = ins[p];
-            float[] out = outs[p];
-            long end = KernelThreads.start(s[0], parts, p + 1);
-            for (long n0 = KernelThreads.start(s[0], parts, p); n0 < end; n0 += c.examples()) {
-                int m = (int) Math.min(c.examples(), end - n0);
-                NativeFloats.get(dy, n0 * c.outPerExample(), out, m * c.outPerExample());
-                if (kept) {
-                    PoolingKernels.maxBackward(argmax, (int) (n0 * c.outPerExample()), out, in, m * c.channels(), c.h(), c.w());
-                } else if (max) {
-                    NativeFloats.get(x, n0 * c.inPerExample(), in, m * c.inPerExample());
-                    PoolingKernels.maxBackwardInPlace(in, out, m * c.channels(), c.h(), c.w());
-                } else {
-                    PoolingKernels.avgBackward(out, in, m * c.channels(), c.h(), c.w());
-                }
-                NativeFloats.put(in, m * c.inPerExample(), dxp, n0 * c.inPerExample());
+        forChunks(s[0], parts, c, (in, out, n0, m) -> {
+            NativeFloats.get(dy, n0 * c.outPerExample(), out, m * c.outPerExample());
+            if (kept) {
+                PoolingKernels.maxBackward(argmax, (int) (n0 * c.outPerExample()), out, in, m * c.channels(), c.h(), c.w());
+            } else if (max) {
+                NativeFloats.get(x, n0 * c.inPerExample(), in, m * c.inPerExample());
+                PoolingKernels.maxBackwardInPlace(in, out, m * c.channels(), c.h(), c.w());
+            } else {
+                PoolingKernels.avgBackward(out, in, m * c.channels(), c.h(), c.w());
             }
+            NativeFloats.put(in, m * c.inPerExample(), dxp, n0 * c.inPerExample());
         });
         Reference.reachabilityFence(xd);
         Reference.reachabilityFence(dyd);
@@ -154,6 +140,21 @@ public final class CpuPooling extends SubsamplingLayer {
     public void clear() {
         argmaxFor = null;
         super.clear();
+    }
+
+    /** One chunk: {@code m} examples from {@code n0} on, with this part's Java arrays. */
+    @FunctionalInterface
+    private interface Chunk {
+        void run(float[] in, float[] out, long n0, int m);
+    }
+
+    // The examples split over the task's threads, each part going through its own arrays a chunk at a time.
+    private void forChunks(long examples, int parts, Chunks c, Chunk chunk) {
+        KernelThreads.run(examples, parts, (p, from, to) -> {
+            for (long n0 = from; n0 < to; n0 += c.examples()) {
+                chunk.run(ins[p], outs[p], n0, (int) Math.min(c.examples(), to - n0));
+            }
+        });
     }
 
     // On the CPU backend every float array's memory is reachable, at worst through a dense copy.

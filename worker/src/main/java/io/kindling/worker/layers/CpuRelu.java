@@ -56,13 +56,12 @@ public final class CpuRelu extends ActivationReLU {
             x = new int[parts][CHUNK];
             dy = new int[parts][CHUNK];
         }
-        KernelThreads.run(parts, p -> {
+        KernelThreads.run(n, parts, (p, start, end) -> {
             IntPointer zBits = new IntPointer(z);
             IntPointer eBits = new IntPointer(e);
             int[] zc = x[p];
             int[] ec = dy[p];
-            long end = KernelThreads.start(n, parts, p + 1);
-            for (long from = KernelThreads.start(n, parts, p); from < end; from += CHUNK) {
+            for (long from = start; from < end; from += CHUNK) {
                 int m = (int) Math.min(CHUNK, end - from);
                 zBits.position(z.position() + from).get(zc, 0, m);
                 eBits.position(e.position() + from).get(ec, 0, m);

@@ -66,13 +66,11 @@ public final class Adadelta extends TorchOptimizer {
             return;
         }
         long n = g.length();
-        int parts = KernelThreads.parts(n, CHUNK);
-        KernelThreads.run(parts, p -> {
+        KernelThreads.run(n, KernelThreads.parts(n, CHUNK), (p, start, end) -> {
             float[] gc = new float[CHUNK];
             float[] sqc = new float[CHUNK];
             float[] accc = new float[CHUNK];
-            long end = KernelThreads.start(n, parts, p + 1);
-            for (long from = KernelThreads.start(n, parts, p); from < end; from += CHUNK) {
+            for (long from = start; from < end; from += CHUNK) {
                 int m = (int) Math.min(CHUNK, end - from);
                 NativeFloats.get(gp, from, gc, m);
                 NativeFloats.get(sq, from, sqc, m);
