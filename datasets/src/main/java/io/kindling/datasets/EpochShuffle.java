@@ -1,11 +1,10 @@
 package io.kindling.datasets;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.Partitioner;
+import org.apache.spark.ShuffleDependency;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.PartitionPruningRDD;
@@ -15,9 +14,9 @@ import scala.runtime.AbstractFunction1;
 /**
  * The global reshuffle of an epoch, like PyTorch's DistributedSampler: every example goes through
  * one Spark shuffle to the chunk {@link EpochPlan} assigns its position in the epoch's permutation.
- * The shuffle's output stays on the executors' disks for the epoch; each averaging round then reads
- * only its own chunks (one per worker), so a task holds k minibatches, never a worker's whole slice,
- * and an epoch works on data larger than memory.
+ * The shuffle's output stays on the executors' disks for the epoch; a training segment's tasks then
+ * read one round's chunks at a time ({@link SegmentChunks}), so a task holds k minibatches, never a
+ * worker's whole slice, and an epoch works on data larger than memory.
  */
 public final class EpochShuffle {
     /** Permutation stream reserved for the validation split; epochs use their own number. */
@@ -46,8 +45,8 @@ public final class EpochShuffle {
     }
 
     /**
-     * Writes the shuffle now, in a job of its own, so that the rounds only read it: the job's one task
-     * opens chunk 0 and reads nothing from it.
+     * Writes the shuffle now, in a job of its own, so that the segments only read it: the job's one
+     * task opens chunk 0 and reads nothing from it.
      */
     public void prepare() {
         PartitionPruningRDD<Tuple2<Long, Example>> first = PartitionPruningRDD.create(chunks.rdd(),
@@ -55,22 +54,18 @@ public final class EpochShuffle {
         JavaRDD.fromRDD(first, chunks.classTag()).mapPartitions(keyed -> Collections.emptyIterator(), true).count();
     }
 
-    /** The chunks of round {@code round}: partition w holds worker w's examples, in epoch order. */
-    public JavaRDD<List<Example>> round(int round) {
-        PartitionPruningRDD<Tuple2<Long, Example>> pruned = PartitionPruningRDD.create(chunks.rdd(),
-                new RoundFilter(plan.rounds(), round));
-        return JavaRDD.fromRDD(pruned, chunks.classTag()).mapPartitions(EpochShuffle::inOrder, true);
-    }
-
-    private static Iterator<List<Example>> inOrder(Iterator<Tuple2<Long, Example>> keyed) {
-        List<Tuple2<Long, Example>> all = new ArrayList<>();
-        keyed.forEachRemaining(all::add);
-        all.sort((a, b) -> Long.compare(a._1(), b._1()));
-        List<Example> chunk = new ArrayList<>(all.size());
-        for (Tuple2<Long, Example> t : all) {
-            chunk.add(t._2());
-        }
-        return List.<List<Example>>of(chunk).iterator();
+    /**
+     * The chunks of rounds {@code [firstRound, firstRound + rounds)} for a training segment of
+     * {@code tasks} tasks: partition t holds, round after round, the chunks of the workers task t
+     * hosts ({@link Shard#split} of the workers over the tasks).
+     */
+    @SuppressWarnings("unchecked")
+    public JavaRDD<List<List<Example>>> segment(int firstRound, int rounds, int tasks) {
+        ShuffleDependency<Long, Example, Example> dependency =
+                (ShuffleDependency<Long, Example, Example>) chunks.rdd().dependencies().head();
+        SegmentChunks segment = new SegmentChunks(dependency, plan.rounds(), firstRound, rounds, tasks,
+                plan.workers());
+        return JavaRDD.fromRDD(segment, segment.elementClassTag());
     }
 
     /** Keeps the partitions of one round; Spark ships it with the tasks, so it is a serializable class. */

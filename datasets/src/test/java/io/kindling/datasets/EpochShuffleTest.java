@@ -57,26 +57,40 @@ class EpochShuffleTest {
     }
 
     @Test
-    void eachRoundGivesEveryWorkerItsChunkInEpochOrder() {
+    void aSegmentGivesEveryTaskTheChunksOfItsWorkersRoundByRoundInEpochOrder() {
         int n = 1001;
         JavaRDD<Example> rdd = LocalSpark.context().parallelize(examples(n), 4);
         EpochPlan plan = new EpochPlan(n, 3, 64, 2, false);
         EpochShuffle shuffle = EpochShuffle.of(rdd, n, plan, 5, 3);
         Permutation permutation = Permutation.of(n, 5, 3);
+        assertEquals(3, plan.rounds());
 
         BitSet trained = new BitSet();
-        for (int r = 0; r < plan.rounds(); r++) {
-            List<List<Example>> chunks = shuffle.round(r).collect();
-            assertEquals(3, chunks.size(), "one chunk per worker");
-            for (int w = 0; w < 3; w++) {
-                long previous = -1;
-                for (Example e : chunks.get(w)) {
-                    long position = permutation.apply(e.index());
-                    assertEquals(w * plan.rounds() + r, plan.partitionOf(position));
-                    assertTrue(position > previous, "in the epoch's order");
-                    previous = position;
-                    assertTrue(!trained.get(e.index()), "trained once");
-                    trained.set(e.index());
+        // Rounds 0 and 1 in one segment of 3 tasks, round 2 in one of 2 tasks (tasks 0 hosts workers 0 and 1).
+        int[][] segments = {{0, 2, 3}, {2, 1, 2}};
+        for (int[] segment : segments) {
+            // Per task, its rounds; per round, the chunks of the task's workers.
+            List<List<List<List<Example>>>> byTask = shuffle.segment(segment[0], segment[1], segment[2]).glom()
+                    .collect();
+            assertEquals(segment[2], byTask.size(), "one partition per task");
+            List<Shard> hosted = Shard.split(3, segment[2]);
+            for (int t = 0; t < segment[2]; t++) {
+                assertEquals(segment[1], byTask.get(t).size(), "one element per round");
+                List<List<Example>> chunks = byTask.get(t).stream().flatMap(List::stream).toList();
+                assertEquals(segment[1] * hosted.get(t).count(), chunks.size());
+                int i = 0;
+                for (int r = segment[0]; r < segment[0] + segment[1]; r++) {
+                    for (int w = hosted.get(t).first(); w < hosted.get(t).first() + hosted.get(t).count(); w++) {
+                        long previous = -1;
+                        for (Example e : chunks.get(i++)) {
+                            long position = permutation.apply(e.index());
+                            assertEquals(w * plan.rounds() + r, plan.partitionOf(position));
+                            assertTrue(position > previous, "in the epoch's order");
+                            previous = position;
+                            assertTrue(!trained.get(e.index()), "trained once");
+                            trained.set(e.index());
+                        }
+                    }
                 }
             }
         }
@@ -84,7 +98,7 @@ class EpochShuffleTest {
     }
 
     @Test
-    void prepareWritesTheShuffleOnceAndRoundsOnlyReadIt() {
+    void prepareWritesTheShuffleOnceAndSegmentsOnlyReadIt() {
         int n = 500;
         LongAccumulator mapped = LocalSpark.context().sc().longAccumulator("examples mapped");
         JavaRDD<Example> rdd = LocalSpark.context().parallelize(examples(n), 3).map(e -> {
@@ -95,14 +109,10 @@ class EpochShuffleTest {
         EpochShuffle shuffle = EpochShuffle.of(rdd, n, plan, 5, 1);
         shuffle.prepare();
         assertEquals(n, mapped.value(), "the map side ran once, over every example");
-        int read = 0;
-        for (int r = 0; r < plan.rounds(); r++) {
-            for (List<Example> chunk : shuffle.round(r).collect()) {
-                read += chunk.size();
-            }
-        }
+        long read = shuffle.segment(0, plan.rounds(), 2)
+                .map(round -> round.stream().mapToLong(List::size).sum()).reduce(Long::sum);
         assertEquals(n, read);
-        assertEquals(n, mapped.value(), "rounds read the shuffle without mapping again");
+        assertEquals(n, mapped.value(), "segments read the shuffle without mapping again");
     }
 
     /** Examples 0..n-1 with one-byte images. */

@@ -6,8 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A network's parameters and updater state as the flat float arrays that travel between driver and
- * executors. Copies go into the network's own views, so its layers see them at once.
+ * A network's parameters and updater state as flat float arrays, for the driver's copies of a model.
+ * Copies go into the network's own views, so its layers see them at once.
  */
 public final class FlatModel {
     private FlatModel() {
@@ -54,7 +54,7 @@ public final class FlatModel {
         if (source == null) {
             return view.toFloatVector();
         }
-        float[] values = SpareArrays.take((int) view.length());
+        float[] values = new float[(int) view.length()];
         source.get(values, 0, values.length);
         return values;
     }

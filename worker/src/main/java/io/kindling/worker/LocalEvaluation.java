@@ -24,28 +24,23 @@ public final class LocalEvaluation {
     public static EvalReport report(WorkerConfig config, float[] params, Iterator<Example> examples, int batchSize,
                                     boolean withConfusion) {
         Backend.useThreads(config.threadsPerTask());
-        int device = GpuBinding.bindTaskGpu();
-        NetworkPool.PooledNetwork pooled = NetworkPool.borrow(config.modelJson(), config.clipGradNorm(), device);
-        try {
-            MultiLayerNetwork net = pooled.net();
-            FlatModel.setParams(net, params);
-            MinibatchAssembler assembler = config.assembler();
-            boolean regression = config.data().isRegression();
-            ConfusionMatrix confusion = withConfusion && !regression
-                    ? new ConfusionMatrix(config.data().numClasses()) : null;
-            EvalStats total = EvalStats.ZERO;
-            List<Example> batch = new ArrayList<>(batchSize);
-            while (examples.hasNext()) {
-                batch.add(examples.next());
-                if (batch.size() == batchSize || !examples.hasNext()) {
-                    total = total.plus(evaluate(net, assembler, batch, regression, confusion));
-                    batch.clear();
-                }
+        GpuBinding.bindTaskGpu();
+        MultiLayerNetwork net = Networks.build(config);
+        FlatModel.setParams(net, params);
+        MinibatchAssembler assembler = config.assembler();
+        boolean regression = config.data().isRegression();
+        ConfusionMatrix confusion = withConfusion && !regression
+                ? new ConfusionMatrix(config.data().numClasses()) : null;
+        EvalStats total = EvalStats.ZERO;
+        List<Example> batch = new ArrayList<>(batchSize);
+        while (examples.hasNext()) {
+            batch.add(examples.next());
+            if (batch.size() == batchSize || !examples.hasNext()) {
+                total = total.plus(evaluate(net, assembler, batch, regression, confusion));
+                batch.clear();
             }
-            return new EvalReport(total, confusion);
-        } finally {
-            NetworkPool.giveBack(pooled);
         }
+        return new EvalReport(total, confusion);
     }
 
     private static EvalStats evaluate(MultiLayerNetwork net, MinibatchAssembler assembler, List<Example> batch,

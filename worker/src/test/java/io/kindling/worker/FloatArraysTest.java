@@ -2,7 +2,6 @@ package io.kindling.worker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +11,7 @@ import java.io.ObjectOutputStream;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The bulk serial form of the arrays each averaging round ships: every bit survives, across chunk edges. */
+/** The bulk serial form of the model segments carry: every bit survives, across chunk edges. */
 class FloatArraysTest {
     @SuppressWarnings("unchecked")
     static <T> T roundTrip(T value) throws IOException, ClassNotFoundException {
@@ -35,32 +34,14 @@ class FloatArraysTest {
     }
 
     @Test
-    void roundStateKeepsEveryField() throws Exception {
+    void modelStateKeepsEveryBitAndItsIteration() throws Exception {
         float[] params = random(3 * 65536 + 7, 1);
         float[] updater = random(5, 2);
-        RoundState back = roundTrip(new RoundState(3, 17, 940, 0.7, params, updater));
-        assertEquals(3, back.epoch());
-        assertEquals(17, back.round());
+        ModelState back = roundTrip(new ModelState(params, updater, 940));
         assertEquals(940, back.iteration());
-        assertEquals(0.7, back.learningRate());
         assertArrayEquals(bits(params), bits(back.params()));
         assertArrayEquals(bits(updater), bits(back.updaterState()));
-    }
-
-    @Test
-    void roundResultKeepsArraysCountsAndNulls() throws Exception {
-        float[] params = random(65536, 3);
-        RoundResult result = new RoundResult(params, new float[0], 640, 12.5, 10, 99, new int[] {4, 2});
-        result.withFetchNanos(5);
-        RoundResult back = roundTrip(result);
-        assertArrayEquals(bits(params), bits(back.params()));
-        assertEquals(0, back.updaterState().length);
-        assertEquals(640, back.examples());
-        assertEquals(12.5, back.lossSum());
-        assertEquals(99, back.maxComputeNanos());
-        assertEquals(5, back.maxFetchNanos());
-        assertArrayEquals(new int[] {4, 2}, back.trainedIndices());
-        assertNull(roundTrip(RoundResult.empty()).params());
+        assertEquals(0, roundTrip(new ModelState(params, new float[0], 0)).updaterState().length);
     }
 
     private static int[] bits(float[] a) {

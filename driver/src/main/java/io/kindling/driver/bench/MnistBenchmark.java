@@ -75,11 +75,10 @@ public final class MnistBenchmark {
                 kindling.train().rounds(), kindling.train().computeSeconds(), kindling.train().seconds(),
                 100 * (1 - kindling.train().computeSeconds() / kindling.train().seconds()));
         RoundSplit split = kindling.train().split();
-        out.printf(Locale.ROOT, "round split: broadcast %.2f s, local compute %.2f s, aggregation %.2f s, driver"
-                        + " averaging %.2f s; non-compute %.2f%% of %.1f s in rounds (epoch shuffle %.1f s, the rest %.1f s)%n",
-                split.broadcast(), split.compute(), split.aggregation(), split.averaging(),
-                100 * split.nonComputeShare(), split.total(), kindling.train().shuffleSeconds(),
-                kindling.train().seconds() - split.total() - kindling.train().shuffleSeconds());
+        out.printf(Locale.ROOT, "segment split: %d segments, compute %.2f s, exchange %.2f s, segment start and end"
+                        + " %.2f s, epoch shuffle %.2f s; non-compute %.2f%% of the epoch%n",
+                kindling.train().segments(), split.compute(), split.exchange(), split.segments(),
+                kindling.train().shuffleSeconds(), 100 * kindling.train().nonComputeShare());
         out.printf(Locale.ROOT, "overhead ratio b/a (epoch seconds): %.3f%n", rows.get(1).seconds() / rows.get(0).seconds());
         return rows;
     }

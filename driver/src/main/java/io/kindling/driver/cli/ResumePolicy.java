@@ -41,7 +41,8 @@ final class ResumePolicy {
             new Changeable("--test-data", (b, g) -> b.testData(g.data().testData())),
             new Changeable("--cache", (b, g) -> b.cache(g.data().cache())),
             new Changeable("--skip-bad-records", (b, g) -> b.skipBadRecords(g.data().skipBadRecords())),
-            new Changeable("--workers", (b, g) -> b.workers(g.workers())));
+            new Changeable("--workers", (b, g) -> b.workers(g.workers())),
+            new Changeable("--segment-seconds", (b, g) -> b.segmentSeconds(g.segmentSeconds())));
 
     private static final Set<Fixed> FIXED = Set.of(
             new Fixed("--model", JobSpec::model),
@@ -82,7 +83,8 @@ final class ResumePolicy {
             new Fixed("--lr-lambda", s -> s.scheduler().lambda()),
             new Fixed("--seed", JobSpec::seed),
             new Fixed("--limit-train", s -> s.data().limitTrain()),
-            new Fixed("--averaging-frequency", JobSpec::averagingFrequency));
+            new Fixed("--averaging-frequency", JobSpec::averagingFrequency),
+            new Fixed("--optimizer-state", JobSpec::optimizerState));
 
     /**
      * @param given    the spec the command line describes (defaults for options not given)

@@ -221,6 +221,16 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Minibatches each worker fits between parameter averages (default: ${DEFAULT-VALUE}).")
     int averagingFrequency = DEFAULTS.averagingFrequency();
 
+    @Option(names = "--optimizer-state", paramLabel = "MODE",
+            description = "averaged: average the optimiser state with the parameters every round; local: each worker"
+                    + " keeps its own through an epoch, averaged at the epoch's end (default: ${DEFAULT-VALUE}).")
+    String optimizerState = DEFAULTS.optimizerState();
+
+    @Option(names = "--segment-seconds", paramLabel = "S",
+            description = "Train about S seconds of rounds per Spark stage before the model comes back to the driver:"
+                    + " the most training an executor lost costs (default: ${DEFAULT-VALUE}).")
+    double segmentSeconds = DEFAULTS.segmentSeconds();
+
     @Option(names = "--checkpoint-dir", paramLabel = "URI",
             description = "Write a verified checkpoint here after every epoch (any Hadoop FileSystem URI).")
     String checkpointDir;
@@ -301,6 +311,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .nesterov(nesterov).clipGradNorm(clipGradNorm).scheduler(schedule).seed(seed)
                     .logInterval(logInterval).dryRun(dryRun).saveModel(saveModel).limitTrain(limitTrain)
                     .limitTest(limitTest).workers(workers).averagingFrequency(averagingFrequency)
+                    .optimizerState(optimizerState).segmentSeconds(segmentSeconds)
                     .checkpointDir(checkpointDir).keepLast(keepLast).keepBest(keepBest).runDir(runDir);
             if (lr != null) {
                 b.lr(lr);

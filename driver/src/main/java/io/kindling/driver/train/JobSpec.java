@@ -18,6 +18,10 @@ import java.util.Locale;
  * @param loss               nll, cross_entropy or mse, overriding the model's; null for the model's own
  * @param workers            partitions = concurrent local models; 0 means Spark's default parallelism
  * @param averagingFrequency minibatches each worker fits between two averages (k)
+ * @param optimizerState     "averaged": the optimiser state is averaged every round with the parameters;
+ *                           "local": each worker keeps its own through an epoch, averaged at its end
+ * @param segmentSeconds     target length of a training segment, the most an executor lost costs
+ *                           (null in checkpoints older than the option: the default)
  * @param checkpointDir      where a checkpoint is written after every epoch; null for none
  * @param keepLast           checkpoints kept besides the best
  * @param keepBest           the metric whose best checkpoint is kept too, or "none"
@@ -26,10 +30,22 @@ import java.util.Locale;
 public record JobSpec(String model, String modelFile, List<Integer> hidden, String loss, DataSpec data, int epochs,
                       int batchSize, int testBatchSize, OptimizerSpec optimizer, SchedulerSpec scheduler, long seed,
                       int logInterval, boolean dryRun, String saveModel, int workers, int averagingFrequency,
-                      String checkpointDir, int keepLast, String keepBest, String runDir) implements Serializable {
+                      String optimizerState, Double segmentSeconds, String checkpointDir, int keepLast,
+                      String keepBest, String runDir) implements Serializable {
+    public static final List<String> OPTIMIZER_STATES = List.of("averaged", "local");
+    public static final double DEFAULT_SEGMENT_SECONDS = 60;
 
     public JobSpec {
         hidden = List.copyOf(hidden);
+        optimizerState = optimizerState == null ? OPTIMIZER_STATES.get(0) : optimizerState;
+        segmentSeconds = segmentSeconds == null ? DEFAULT_SEGMENT_SECONDS : segmentSeconds;
+        if (!OPTIMIZER_STATES.contains(optimizerState)) {
+            throw new IllegalArgumentException("--optimizer-state " + optimizerState + ": expected one of "
+                    + OPTIMIZER_STATES);
+        }
+        if (!(segmentSeconds >= 0) || segmentSeconds.isInfinite()) {
+            throw new IllegalArgumentException("--segment-seconds " + segmentSeconds + ": expected a number of seconds >= 0");
+        }
         if ((model == null) == (modelFile == null)) {
             throw new IllegalArgumentException("--model and --model-file: expected exactly one of them");
         }
@@ -77,8 +93,9 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
                 d.pipeline().text().isEmpty() ? "none" : "\"" + d.pipeline().text() + "\"", d.validationSplit(),
                 d.dropLast(), d.cache(), d.skipBadRecords() ? " skip-bad-records" : ""));
         s.append(String.format(Locale.ROOT, "  epochs=%d batch-size=%d test-batch-size=%d seed=%d workers=%s"
-                        + " averaging-frequency=%d%n", epochs, batchSize, testBatchSize, seed,
-                workers == 0 ? "default" : workers, averagingFrequency));
+                        + " averaging-frequency=%d optimizer-state=%s segment-seconds=%s%n", epochs, batchSize,
+                testBatchSize, seed, workers == 0 ? "default" : workers, averagingFrequency, optimizerState,
+                segmentSeconds));
         s.append(String.format(Locale.ROOT, "  optimizer=%s lr=%s%s%s%s%s scheduler=%s%n", o.name(), o.lr(),
                 o.momentum() > 0 ? " momentum=" + o.momentum() : "", o.nesterov() ? " nesterov" : "",
                 o.weightDecay() > 0 ? " weight-decay=" + o.weightDecay() : "",
@@ -138,6 +155,8 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         b.saveModel = saveModel;
         b.workers = workers;
         b.averagingFrequency = averagingFrequency;
+        b.optimizerState = optimizerState;
+        b.segmentSeconds = segmentSeconds;
         b.checkpointDir = checkpointDir;
         b.keepLast = keepLast;
         b.keepBest = keepBest;
@@ -190,6 +209,8 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         private int limitTest;
         private int workers;
         private int averagingFrequency = 5;
+        private String optimizerState = OPTIMIZER_STATES.get(0);
+        private double segmentSeconds = DEFAULT_SEGMENT_SECONDS;
         private String checkpointDir;
         private int keepLast = 3;
         private String keepBest = Metric.TEST_ACCURACY.key();
@@ -246,6 +267,8 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         public Builder limitTest(int v) { limitTest = v; return this; }
         public Builder workers(int v) { workers = v; return this; }
         public Builder averagingFrequency(int v) { averagingFrequency = v; return this; }
+        public Builder optimizerState(String v) { optimizerState = v; return this; }
+        public Builder segmentSeconds(double v) { segmentSeconds = v; return this; }
         public Builder checkpointDir(String v) { checkpointDir = v; return this; }
         public Builder keepLast(int v) { keepLast = v; return this; }
         public Builder keepBest(String v) { keepBest = v; return this; }
@@ -284,7 +307,8 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
                     delimiter, regression, imageHeight, imageWidth, grayscale, transforms, validationSplit, dropLast,
                     cache, skipBadRecords, limitTrain, limitTest);
             return new JobSpec(model, modelFile, hidden, loss, d, epochs, batchSize, testBatchSize, o, scheduler, seed,
-                    logInterval, dryRun, saveModel, workers, averagingFrequency, checkpointDir, keepLast, keepBest, runDir);
+                    logInterval, dryRun, saveModel, workers, averagingFrequency, optimizerState, segmentSeconds,
+                    checkpointDir, keepLast, keepBest, runDir);
         }
     }
 }

@@ -1,17 +1,22 @@
 package io.kindling.driver.train;
 
-import io.kindling.worker.RoundResult;
-
-/** Told after every averaging round; progress lines and tests listen here. */
-@FunctionalInterface
+/** Told, on the driver's main thread, as training rounds are averaged; progress lines and tests listen here. */
 public interface RoundListener {
-    /**
-     * @param round   0-based round within the epoch
-     * @param rounds  rounds in this epoch
-     * @param result  the merged result of the round; its arrays may be reused once the call returns
-     * @param seconds wall time of the round on the driver
-     */
-    void onRound(int epoch, int round, int rounds, RoundResult result, double seconds);
+    /** Round {@code round.round()} of the epoch is averaged. */
+    default void onRound(int epoch, RoundStats round) {
+    }
 
-    RoundListener NONE = (epoch, round, rounds, result, seconds) -> { };
+    /**
+     * A segment's job failed with an executor lost, and rounds {@code [first, end)} are trained again
+     * from the segment's start; the next rounds reported are those again.
+     */
+    default void onRetry(int epoch, int first, int end, String reason, int attempt, int attempts) {
+    }
+
+    /** The indices of the examples a segment trained, when the job traces them. */
+    default void onTrained(int epoch, int[] indices) {
+    }
+
+    RoundListener NONE = new RoundListener() {
+    };
 }

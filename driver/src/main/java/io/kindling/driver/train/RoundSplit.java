@@ -1,27 +1,20 @@
 package io.kindling.driver.train;
 
 /**
- * Where an epoch's averaging rounds spent their time, in seconds summed over rounds.
+ * Where an epoch's training segments spent their time, in seconds.
  *
- * @param broadcast   the driver publishing the model and updater state, plus the slowest worker fetching it
- * @param compute     the slowest worker fitting its minibatches
- * @param aggregation the rest of each round's Spark jobs: task launch, copying the broadcast into the
- *                    network, shipping results and the pairwise merge
- * @param averaging   the driver installing the averaged model
+ * @param compute  per round, the slowest task fitting its workers' minibatches
+ * @param exchange per round, the rest: reading the round's chunks, publishing, averaging and gathering
+ *                 the model among the tasks, and waiting at their synchronisation points
+ * @param segments per segment, what is not a round: launching its barrier stage, publishing the
+ *                 starting model, building the tasks' networks, and the final model coming back
  */
-public record RoundSplit(double broadcast, double compute, double aggregation, double averaging) {
+public record RoundSplit(double compute, double exchange, double segments) {
     public double total() {
-        return broadcast + compute + aggregation + averaging;
+        return compute + exchange + segments;
     }
 
-    /** The share of the rounds' time not spent computing, 0..1. */
-    public double nonComputeShare() {
-        double total = total();
-        return total == 0 ? 0 : 1 - compute / total;
-    }
-
-    RoundSplit plus(double broadcast, double compute, double aggregation, double averaging) {
-        return new RoundSplit(this.broadcast + broadcast, this.compute + compute, this.aggregation + aggregation,
-                this.averaging + averaging);
+    RoundSplit plus(double compute, double exchange, double segments) {
+        return new RoundSplit(this.compute + compute, this.exchange + exchange, this.segments + segments);
     }
 }

@@ -14,7 +14,7 @@ import io.kindling.driver.model.PyTorchInit;
 import io.kindling.driver.model.Shape;
 import io.kindling.driver.schedule.LrSchedule;
 import io.kindling.worker.EvalStats;
-import io.kindling.worker.RoundResult;
+import io.kindling.worker.ModelState;
 import io.kindling.worker.WorkerConfig;
 import io.kindling.worker.optim.LearningRates;
 import java.io.PrintStream;
@@ -55,7 +55,7 @@ public final class TrainingJob {
         this.out = out;
     }
 
-    /** Also tell {@code listener} about every round, with the index of every trained example. */
+    /** Also tell {@code listener} about every round and the index of every trained example. */
     public TrainingJob tracingExamples(RoundListener listener) {
         this.roundListener = listener;
         this.traceExamples = true;
@@ -129,7 +129,9 @@ public final class TrainingJob {
             }
         }
         long trainSize = data.trainSize();
-        try (ParameterAveraging engine = new ParameterAveraging(sc, workerConfig, workers)) {
+        ParameterAveraging.Settings settings = new ParameterAveraging.Settings(spec.segmentSeconds(),
+                "averaged".equals(spec.optimizerState()));
+        try (ParameterAveraging engine = new ParameterAveraging(sc, workerConfig, workers, settings)) {
             for (int epoch = first; epoch <= spec.epochs(); epoch++) {
                 double lr = schedule.lr(epoch);
                 long toTrain = engine.plan(trainSize, spec.data().dropLast()).examplesTrained();
@@ -141,10 +143,10 @@ public final class TrainingJob {
                 LOG.info(String.format(Locale.ROOT, "epoch %d: %d examples in %.1f s (%.1f examples/s), lr %.6g",
                         epoch, stats.examples(), stats.seconds(), stats.examples() / stats.seconds(), lr));
                 RoundSplit split = stats.split();
-                LOG.info(String.format(Locale.ROOT, "epoch %d: shuffle %.2f s; %d rounds: broadcast %.2f s, local"
-                                + " compute %.2f s, aggregation %.2f s, driver averaging %.2f s (non-compute %.1f%%)",
-                        epoch, stats.shuffleSeconds(), stats.rounds(), split.broadcast(), split.compute(), split.aggregation(), split.averaging(),
-                        100 * split.nonComputeShare()));
+                LOG.info(String.format(Locale.ROOT, "epoch %d: shuffle %.2f s; %d rounds in %d segments: compute"
+                                + " %.2f s, exchange %.2f s, segment start and end %.2f s (non-compute %.1f%%)",
+                        epoch, stats.shuffleSeconds(), stats.rounds(), stats.segments(), split.compute(),
+                        split.exchange(), split.segments(), 100 * stats.nonComputeShare()));
                 EpochResult result = new EpochResult(epoch, lr, stats, validation, test, 0);
                 history.add(result);
                 best = better(best, result);
@@ -270,24 +272,32 @@ public final class TrainingJob {
     private RoundListener progress(long total, double lr, long stepsBefore, MetricsSink metrics) {
         long start = System.nanoTime();
         return new RoundListener() {
-            private long minibatches;
-            private long examples;
+            @Override
+            public void onRound(int epoch, RoundStats round) {
+                long before = round.epochMinibatches() - round.minibatches();
+                if (ProgressLog.crossesInterval(before, round.epochMinibatches(), spec.logInterval())) {
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    double rate = round.epochExamples() / elapsed;
+                    double loss = round.lossSum() / round.examples();
+                    double eta = (total - round.epochExamples()) / rate;
+                    out.println(ProgressLog.trainLine(epoch, round.epochExamples(), total, loss, rate, eta));
+                    metrics.train(new TrainPoint(epoch, stepsBefore + round.epochMinibatches(), round.epochExamples(),
+                            total, loss, lr, rate, eta));
+                }
+                roundListener.onRound(epoch, round);
+            }
 
             @Override
-            public void onRound(int epoch, int round, int rounds, RoundResult result, double seconds) {
-                long before = minibatches;
-                minibatches += result.minibatches();
-                examples += result.examples();
-                if (ProgressLog.crossesInterval(before, minibatches, spec.logInterval())) {
-                    double elapsed = (System.nanoTime() - start) / 1e9;
-                    double rate = examples / elapsed;
-                    double loss = result.lossSum() / result.examples();
-                    double eta = (total - examples) / rate;
-                    out.println(ProgressLog.trainLine(epoch, examples, total, loss, rate, eta));
-                    metrics.train(new TrainPoint(epoch, stepsBefore + minibatches, examples, total, loss, lr, rate,
-                            eta));
-                }
-                roundListener.onRound(epoch, round, rounds, result, seconds);
+            public void onRetry(int epoch, int first, int end, String reason, int attempt, int attempts) {
+                out.printf(Locale.ROOT, "Lost an executor in epoch %d (%s): training again from round %d, with the"
+                        + " model averaged before it (%d rounds lost; attempt %d of %d)%n", epoch, reason, first + 1,
+                        end - first, attempt, attempts);
+                roundListener.onRetry(epoch, first, end, reason, attempt, attempts);
+            }
+
+            @Override
+            public void onTrained(int epoch, int[] indices) {
+                roundListener.onTrained(epoch, indices);
             }
         };
     }

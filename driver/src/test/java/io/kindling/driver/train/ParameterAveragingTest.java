@@ -10,16 +10,17 @@ import io.kindling.datasets.Example;
 import io.kindling.datasets.Permutation;
 import io.kindling.datasets.Shard;
 import io.kindling.datasets.testing.LocalSpark;
-import io.kindling.worker.InProcessExchange;
 import io.kindling.worker.MinibatchAssembler;
-import io.kindling.worker.NetworkPool;
+import io.kindling.worker.ModelState;
 import io.kindling.worker.TinyNets;
 import io.kindling.worker.WorkerConfig;
 import io.kindling.worker.layers.CpuKernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.BlockId;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -27,11 +28,15 @@ import io.kindling.driver.model.ModelBuilder;
 import io.kindling.driver.model.ModelSpec;
 import io.kindling.driver.model.OptimizerSpec;
 import io.kindling.driver.model.Shape;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 
-/** The engine's two defining equivalences, coverage of every example, and network reuse, on local[2]. */
+/**
+ * The engine's defining equivalences, coverage of every example, and what segments and task counts
+ * must not change, on local[2]: the same barrier stages and BlockManager exchange as on a cluster.
+ */
 class ParameterAveragingTest {
     private static final long SEED = 17;
     private static final int BATCH = 64;
@@ -52,18 +57,31 @@ class ParameterAveragingTest {
         List<Example> examples = TinyNets.examples(n, 3);
         MultiLayerNetwork start = newNet(conf);
         ModelState model = ModelState.of(start);
-        int builtBefore = NetworkPool.built();
+        List<RoundStats> rounds = new ArrayList<>();
 
         try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 1), 1)) {
-            EpochStats stats = engine.trainEpoch(model, rdd(examples), n, 1, lr, false, 0, RoundListener.NONE);
+            EpochStats stats = engine.trainEpoch(model, rdd(examples), n, 1, lr, false, 0, new RoundListener() {
+                @Override
+                public void onRound(int epoch, RoundStats round) {
+                    rounds.add(round);
+                }
+            });
             assertEquals(20, stats.rounds());
             assertEquals(n, stats.examples());
+            assertEquals(1, stats.segments(), "an epoch shorter than a minute is one segment");
             RoundSplit split = stats.split();
             assertEquals(stats.computeSeconds(), split.compute(), 1e-9);
-            assertTrue(split.broadcast() > 0 && split.aggregation() > 0 && split.averaging() > 0, split.toString());
-            assertTrue(split.total() <= stats.seconds() + 1e-6, split + " within " + stats.seconds() + " s");
+            assertTrue(split.exchange() > 0 && split.segments() > 0, split.toString());
+            assertTrue(split.total() + stats.shuffleSeconds() <= stats.seconds() + 1e-6, split + " within " + stats);
         }
-        assertTrue(NetworkPool.built() - builtBefore <= 1, "the network is built once, not once per round");
+        assertEquals(20, rounds.size());
+        for (int r = 0; r < 20; r++) {
+            RoundStats round = rounds.get(r);
+            assertEquals(r, round.round());
+            assertEquals((r + 1) * BATCH, round.epochExamples());
+            assertEquals(r + 1, round.epochMinibatches());
+            assertTrue(round.seconds() >= round.computeSeconds(), round.toString());
+        }
 
         MultiLayerNetwork plain = newNet(conf);
         plain.params().assign(start.params());
@@ -79,7 +97,12 @@ class ParameterAveragingTest {
 
     @Test
     void twoWorkersAverageTheirLocalModelsWeightedByExamples() {
-        assertAveragesLocalModels(TinyNets.mlp(new Adam(0.01)));
+        assertAveragesLocalModels(TinyNets.mlp(new Adam(0.01)), 2);
+    }
+
+    @Test
+    void threeWorkersOnTwoTaskSlotsAverageAsThreeLocalModels() {
+        assertAveragesLocalModels(TinyNets.mlp(new Adam(0.01)), 3);
     }
 
     @Test
@@ -99,26 +122,27 @@ class ParameterAveragingTest {
         net.init();
         assertTrue(net.paramTable().containsKey("1_mean") && net.paramTable().containsKey("1_var"),
                 "running statistics are part of the parameters: " + net.paramTable().keySet());
-        assertAveragesLocalModels(conf);
+        assertAveragesLocalModels(conf, 2);
     }
 
-    private void assertAveragesLocalModels(MultiLayerConfiguration conf) {
-        int n = 351; // slices of 175 and 176 examples: three minibatches each, the last ones partial
+    /** One round in which every worker fits its whole slice equals the weighted mean of local runs. */
+    private void assertAveragesLocalModels(MultiLayerConfiguration conf, int workers) {
+        int n = 351; // uneven slices of three minibatches each, the last ones partial
         List<Example> examples = TinyNets.examples(n, 8);
         MultiLayerNetwork start = newNet(conf);
         ModelState model = ModelState.of(start);
 
-        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 3), 2)) {
+        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 3), workers)) {
             assertEquals(1, engine.roundsPerEpoch(n));
             engine.trainEpoch(model, rdd(examples), n, 1, 0.01, false, 0, RoundListener.NONE);
         }
 
         List<Example> order = epochOrder(examples, 1);
         MinibatchAssembler assembler = TinyNets.assembler();
-        List<Shard> slices = Shard.split(n, 2);
-        float[][] params = new float[2][];
-        float[][] updater = new float[2][];
-        for (int w = 0; w < 2; w++) {
+        List<Shard> slices = Shard.split(n, workers);
+        float[][] params = new float[workers][];
+        float[][] updater = new float[workers][];
+        for (int w = 0; w < workers; w++) {
             MultiLayerNetwork local = newNet(conf);
             local.params().assign(start.params());
             Shard s = slices.get(w);
@@ -128,11 +152,89 @@ class ParameterAveragingTest {
             params[w] = local.params().toFloatVector();
             updater[w] = local.getUpdater().getStateViewArray().toFloatVector();
         }
-        float[] expectedParams = weightedMean(params, slices);
-        float[] expectedUpdater = weightedMean(updater, slices);
-        assertTrue(maxAbsDiff(expectedParams, model.params()) <= 1e-5, "params differ");
-        assertTrue(maxAbsDiff(expectedUpdater, model.updaterState()) <= 1e-5, "updater state differs");
-        assertEquals(3, model.iteration());
+        long[] weights = slices.stream().mapToLong(Shard::count).toArray();
+        assertTrue(maxAbsDiff(weightedMean(params, weights), model.params()) <= 1e-5, "params differ");
+        assertTrue(maxAbsDiff(weightedMean(updater, weights), model.updaterState()) <= 1e-5, "updater state differs");
+        assertEquals(workers == 2 ? 3 : 2, model.iteration());
+    }
+
+    @Test
+    void localOptimizerStatesAreAveragedOnlyAtTheEpochsEnd() {
+        int n = 1000;
+        int k = 2;
+        int workers = 2;
+        MultiLayerConfiguration conf = TinyNets.mlp(new Adam(0.01));
+        List<Example> examples = TinyNets.examples(n, 9);
+        MultiLayerNetwork start = newNet(conf);
+        ModelState model = ModelState.of(start);
+        ParameterAveraging.Settings local = new ParameterAveraging.Settings(60, false);
+        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, k), workers, local)) {
+            EpochStats stats = engine.trainEpoch(model, rdd(examples), n, 1, 0.01, false, 0, RoundListener.NONE);
+            assertEquals(1, stats.segments(), "with local states an epoch is one segment");
+        }
+
+        // Per round: each worker fits its chunk from the averaged parameters and its own updater state.
+        List<Example> order = epochOrder(examples, 1);
+        MinibatchAssembler assembler = TinyNets.assembler();
+        List<Shard> slices = Shard.split(n, workers);
+        MultiLayerNetwork[] nets = {newNet(conf), newNet(conf)};
+        float[] averaged = start.params().toFloatVector();
+        long[] trained = new long[workers];
+        int iteration = 0;
+        for (int from = 0; from < slices.get(0).count(); from += k * BATCH) {
+            float[][] params = new float[workers][];
+            long[] weights = new long[workers];
+            int steps = 0;
+            for (int w = 0; w < workers; w++) {
+                MultiLayerNetwork net = nets[w];
+                net.params().assign(Nd4j.create(averaged, new long[] {1, averaged.length}, 'c'));
+                net.setIterationCount(iteration);
+                Shard s = slices.get(w);
+                int end = Math.min(s.first() + from + k * BATCH, s.first() + s.count());
+                for (int b = s.first() + from; b < end; b += BATCH) {
+                    net.fit(assembler.assemble(order, b, Math.min(b + BATCH, end), true, 1));
+                }
+                params[w] = net.params().toFloatVector();
+                weights[w] = Math.max(0, end - (s.first() + from));
+                trained[w] += weights[w];
+                steps = Math.max(steps, net.getIterationCount() - iteration);
+            }
+            averaged = weightedMean(params, weights);
+            iteration += steps;
+        }
+        float[][] states = {nets[0].getUpdater().getStateViewArray().toFloatVector(),
+            nets[1].getUpdater().getStateViewArray().toFloatVector()};
+        assertTrue(maxAbsDiff(averaged, model.params()) <= 1e-5, "params differ");
+        assertTrue(maxAbsDiff(weightedMean(states, trained), model.updaterState()) <= 1e-5, "updater states differ");
+        assertEquals(iteration, model.iteration());
+    }
+
+    @Test
+    void segmentBoundariesDoNotChangeTheBitsAndSeededRunsRepeat() {
+        int n = 1000;
+        MultiLayerConfiguration conf = TinyNets.mlp(new Adam(0.01));
+        List<Example> examples = TinyNets.examples(n, 4);
+        MultiLayerNetwork start = newNet(conf);
+        ModelState[] models = {ModelState.of(start), ModelState.of(start), ModelState.of(start)};
+        ParameterAveraging.Settings roundBySegment = new ParameterAveraging.Settings(0, true);
+        try (ParameterAveraging a = new ParameterAveraging(LocalSpark.context(), config(conf, 2), 3);
+             ParameterAveraging b = new ParameterAveraging(LocalSpark.context(), config(conf, 2), 3, roundBySegment);
+             ParameterAveraging c = new ParameterAveraging(LocalSpark.context(), config(conf, 2), 3)) {
+            for (int epoch = 1; epoch <= 2; epoch++) {
+                EpochStats stats = a.trainEpoch(models[0], rdd(examples), n, epoch, 0.01, false, 0, RoundListener.NONE);
+                EpochStats one = b.trainEpoch(models[1], rdd(examples), n, epoch, 0.01, false, 0, RoundListener.NONE);
+                c.trainEpoch(models[2], rdd(examples), n, epoch, 0.01, false, 0, RoundListener.NONE);
+                assertEquals(n, stats.examples());
+                assertEquals(one.rounds(), one.segments(), "one round per segment");
+                assertEquals(stats.meanLoss(), one.meanLoss());
+            }
+        }
+        for (ModelState other : List.of(models[1], models[2])) {
+            assertArrayEquals(models[0].params(), other.params());
+            assertArrayEquals(models[0].updaterState(), other.updaterState());
+            assertEquals(models[0].iteration(), other.iteration());
+        }
+        assertEquals(0, exchangeBlocks(), "every segment removes its blocks");
     }
 
     @Test
@@ -144,13 +246,17 @@ class ParameterAveragingTest {
         WorkerConfig traced = TinyNets.config(conf, BATCH, 5, SEED, true);
         List<int[]> epochs = new ArrayList<>();
 
-        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), traced, 3)) {
+        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), traced, 3,
+                new ParameterAveraging.Settings(0, true))) {
             for (int epoch = 1; epoch <= 2; epoch++) {
                 List<Integer> trained = new ArrayList<>();
                 EpochStats stats = engine.trainEpoch(model, rdd(examples), n, epoch, 0.01, false, 0,
-                        (e, round, rounds, result, seconds) -> {
-                            for (int i : result.trainedIndices()) {
-                                trained.add(i);
+                        new RoundListener() {
+                            @Override
+                            public void onTrained(int e, int[] indices) {
+                                for (int i : indices) {
+                                    trained.add(i);
+                                }
                             }
                         });
                 assertEquals(n, stats.examples());
@@ -180,51 +286,40 @@ class ParameterAveragingTest {
     }
 
     @Test
-    void roundsInProcessGiveTheSameBitsAsBroadcastRounds() {
-        int n = 1000; // three workers: a merge tree of two levels
-        MultiLayerConfiguration conf = TinyNets.mlp(new Adam(0.01));
-        List<Example> examples = TinyNets.examples(n, 4);
-        MultiLayerNetwork start = newNet(conf);
-        ModelState inProcess = ModelState.of(start);
-        ModelState broadcast = ModelState.of(start);
-        assertTrue(ParameterAveraging.inProcessRounds(LocalSpark.context()), "the default under local[2]");
-        try (ParameterAveraging a = new ParameterAveraging(LocalSpark.context(), config(conf, 2), 3, true);
-             ParameterAveraging b = new ParameterAveraging(LocalSpark.context(), config(conf, 2), 3, false)) {
-            for (int epoch = 1; epoch <= 2; epoch++) {
-                EpochStats stats = a.trainEpoch(inProcess, rdd(examples), n, epoch, 0.01, false, 0, RoundListener.NONE);
-                b.trainEpoch(broadcast, rdd(examples), n, epoch, 0.01, false, 0, RoundListener.NONE);
-                assertEquals(n, stats.examples());
-                assertTrue(stats.shuffleSeconds() > 0 && stats.shuffleSeconds() < stats.seconds(), stats.toString());
-            }
-        }
-        assertArrayEquals(broadcast.params(), inProcess.params());
-        assertArrayEquals(broadcast.updaterState(), inProcess.updaterState());
-        assertEquals(broadcast.iteration(), inProcess.iteration());
-        assertEquals(0, InProcessExchange.size(), "every round removes what it handed over");
-    }
-
-    @Test
-    void aFailingRoundStopsTheEpochAndTheRoundSubmittedBehindIt() throws InterruptedException {
+    void aFailingTaskEndsTheEpochWithItsErrorAndLeavesNothingBehind() {
         int n = 1000;
         MultiLayerConfiguration conf = TinyNets.mlp(new Sgd(0.01));
         List<Example> examples = new ArrayList<>(TinyNets.examples(n, 6));
         examples.set(500, Example.image(500, 3, new byte[5])); // not 28 x 28
         ModelState model = ModelState.of(newNet(conf));
-        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 2), 2, true)) {
+        List<String> retries = new ArrayList<>();
+        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 2), 2)) {
             RuntimeException failure = assertThrows(RuntimeException.class, () -> engine.trainEpoch(model,
-                    rdd(examples), n, 1, 0.01, false, 0, RoundListener.NONE));
+                    rdd(examples), n, 1, 0.01, false, 0, new RoundListener() {
+                        @Override
+                        public void onRetry(int epoch, int first, int end, String reason, int attempt, int attempts) {
+                            retries.add(reason);
+                        }
+                    }));
             assertTrue(String.valueOf(failure.getMessage()).contains("Index 5 out of bounds for length 5"),
                     failure.toString()); // the bad example's task failure
-            // The next round's job, already waiting for its state, is cancelled and its tasks end.
-            for (int i = 0; i < 100 && LocalSpark.context().statusTracker().getActiveJobIds().length > 0; i++) {
-                Thread.sleep(50);
-            }
+            assertEquals(List.of(), retries, "the job's own error is not retried");
             assertEquals(0, LocalSpark.context().statusTracker().getActiveJobIds().length);
-            assertEquals(0, InProcessExchange.size());
             EpochStats stats = engine.trainEpoch(model, rdd(TinyNets.examples(n, 6)), n, 1, 0.01, false, 0,
                     RoundListener.NONE);
             assertEquals(n, stats.examples(), "the context still trains");
         }
+        assertEquals(0, exchangeBlocks(), "the failed segment's blocks are gone too");
+    }
+
+    /** Averaging blocks left in the (driver's, here the only) BlockManager. */
+    private static int exchangeBlocks() {
+        return SparkEnv.get().blockManager().getMatchingBlockIds(new scala.runtime.AbstractFunction1<BlockId, Object>() {
+            @Override
+            public Object apply(BlockId id) {
+                return id.name().startsWith("test_kindling-");
+            }
+        }).size();
     }
 
     private static WorkerConfig config(MultiLayerConfiguration conf, int k) {
@@ -254,16 +349,13 @@ class ParameterAveragingTest {
         return Arrays.asList(order);
     }
 
-    private static float[] weightedMean(float[][] values, List<Shard> weights) {
+    private static float[] weightedMean(float[][] values, long[] weights) {
         float[] mean = new float[values[0].length];
-        double total = 0;
-        for (Shard s : weights) {
-            total += s.count();
-        }
+        double total = Arrays.stream(weights).sum();
         for (int i = 0; i < mean.length; i++) {
             double sum = 0;
             for (int w = 0; w < values.length; w++) {
-                sum += (double) values[w][i] * weights.get(w).count();
+                sum += (double) values[w][i] * weights[w];
             }
             mean[i] = (float) (sum / total);
         }

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Parameter averaging on the cluster path, as BENCHMARKS.md reports it.
+
+Starts a Spark standalone cluster on 127.0.0.1 (deploy/standalone/start-cluster), submits one-epoch
+`kindling train` jobs with deploy/bin/kindling-submit, and reads from each job's log the epoch's
+time, the slowest workers' compute time and the rounds' overhead; the driver JVM's TCP byte
+counters (`ss -tin`) are sampled at the job's progress lines to give the bytes through the driver
+per round. With --baseline CHECKOUT the same jobs also run with another checkout's build (its own
+kindling-submit and job jar) on the same cluster, alternating with this one, so both see the
+machine in the same state.
+
+    benchmarks/cluster.py --data-dir DIR [--baseline CHECKOUT] [--workers 2] [--runs 1] [--cases ...]
+
+Prints one Markdown table row per job and writes the raw logs under --logs (default /tmp).
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# name: (train options, examples per worker or None for the whole epoch)
+CASES = {
+    "lenet5": (["--model", "lenet5"], None),
+    "mlp": (["--model", "mlp", "--hidden", "256"], None),
+    "mnist-cnn": (["--model", "mnist-cnn"], None),
+    "mnist-cnn-local": (["--model", "mnist-cnn", "--optimizer-state", "local"], None),
+    "dense-25m": (["--model", "mlp", "--hidden", "4096,4096,1024"], 3200),
+}
+
+NEW_SPLIT = re.compile(r"epoch 1: shuffle ([0-9.]+) s; (\d+) rounds in (\d+) segments: compute ([0-9.]+) s, "
+                       r"exchange ([0-9.]+) s, segment start and end ([0-9.]+) s")
+OLD_SPLIT = re.compile(r"epoch 1: shuffle ([0-9.]+) s; (\d+) rounds: broadcast ([0-9.]+) s, local compute ([0-9.]+) s, "
+                       r"aggregation ([0-9.]+) s, driver averaging ([0-9.]+) s")
+EPOCH = re.compile(r"epoch 1: (\d+) examples in ([0-9.]+) s")
+PARAMS = re.compile(r"(\d+) parameters")
+TEST = re.compile(r"Test set: Average loss: ([0-9.]+), Accuracy: (\d+)/(\d+)")
+
+
+def driver_bytes(pid):
+    """Bytes sent plus received on the TCP sockets of process pid, from ss's counters."""
+    out = subprocess.run(["ss", "-tinpH"], capture_output=True, text=True).stdout
+    total = 0
+    owned = False
+    for line in out.splitlines():
+        if not line.startswith((" ", "\t")):
+            owned = f"pid={pid}," in line
+            continue
+        if owned:
+            for key in ("bytes_acked", "bytes_received"):
+                m = re.search(key + r":(\d+)", line)
+                if m:
+                    total += int(m.group(1))
+    return total
+
+
+def run_job(submit, master, data_dir, workers, case, log_path, memory):
+    options, per_worker = CASES[case]
+    command = [submit, "--master", master, "train", "--epochs", "1", "--workers", str(workers),
+               "--data-dir", data_dir, "--no-download", "--log-interval", "1", "--limit-test", "1000"] + options
+    if per_worker:
+        command += ["--limit-train", str(per_worker * workers)]
+    env = dict(os.environ, KINDLING_EXECUTOR_MEMORY=memory[0], KINDLING_EXECUTOR_OFFHEAP=memory[1])
+    samples = []  # (train lines seen, bytes)
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        lines = 0
+        for line in process.stdout:
+            log.write(line)
+            if line.startswith("Train Epoch: 1 "):
+                lines += 1
+                samples.append((lines, driver_bytes(process.pid)))
+        process.wait()
+    text = open(log_path).read()
+    result = {"case": case, "workers": workers, "exit": process.returncode}
+    m = EPOCH.search(text)
+    if not m:
+        return result
+    result["examples"], result["seconds"] = int(m.group(1)), float(m.group(2))
+    m = PARAMS.search(text)
+    result["params"] = int(m.group(1)) if m else 0
+    m = TEST.search(text)
+    result["accuracy"] = f"{m.group(2)}/{m.group(3)}" if m else "-"
+    m = NEW_SPLIT.search(text)
+    if m:
+        shuffle, rounds, segments, compute, exchange, seg = m.groups()
+        result.update(shuffle=float(shuffle), rounds=int(rounds), compute=float(compute),
+                      round_overhead=float(exchange), segment_overhead=float(seg), segments=int(segments))
+    else:
+        m = OLD_SPLIT.search(text)
+        shuffle, rounds, broadcast, compute, aggregation, averaging = m.groups()
+        result.update(shuffle=float(shuffle), rounds=int(rounds), compute=float(compute),
+                      round_overhead=float(broadcast) + float(aggregation) + float(averaging), segment_overhead=0.0,
+                      segments=int(rounds))
+    # Progress lines come one per round (--log-interval 1): bytes between the second and the last line
+    # are rounds 2..n's, without the job's start and end.
+    if len(samples) >= 3:
+        result["driver_bytes_per_round"] = (samples[-1][1] - samples[1][1]) / (samples[-1][0] - samples[1][0])
+    return result
+
+
+def row(label, r):
+    if "seconds" not in r:
+        return f"| {label} | {r['case']} | {r['workers']} | failed (exit {r['exit']}) |"
+    non_compute = 1 - r["compute"] / r["seconds"]
+    per_round = 1000 * r["round_overhead"] / r["rounds"]
+    bytes_round = r.get("driver_bytes_per_round")
+    return (f"| {label} | {r['case']} | {r['params']:,} | {r['workers']} | {r['examples']} | {r['rounds']} | "
+            f"{r['segments']} | {r['seconds']:.1f} | {r['compute']:.1f} | {r['shuffle']:.2f} | "
+            f"{r['round_overhead']:.2f} | {r['segment_overhead']:.2f} | {per_round:.1f} | "
+            f"{'-' if bytes_round is None else f'{bytes_round / 1e6:.3f}'} | {100 * non_compute:.1f} % | "
+            f"{r['accuracy']} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--baseline", help="another checkout, built, to run the same jobs with")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--cases", default="mnist-cnn,mlp")
+    parser.add_argument("--logs", default="/tmp")
+    parser.add_argument("--executor-memory", default="2g", help="heap of each executor")
+    parser.add_argument("--executor-offheap", default="3g", help="ND4J's off-heap budget of each executor")
+    parser.add_argument("--cluster-dir", default="/tmp/kindling-bench-cluster")
+    args = parser.parse_args()
+
+    start = [os.path.join(ROOT, "deploy/standalone/start-cluster"), "--dir", args.cluster_dir,
+             "--workers", str(args.workers), "--cores", "1", "--memory", "6g", "--port", "7177"]
+    master = subprocess.run(start, capture_output=True, text=True, check=True).stdout.strip()
+    builds = [("this", os.path.join(ROOT, "deploy/bin/kindling-submit"))]
+    if args.baseline:
+        builds.append(("baseline", os.path.join(args.baseline, "deploy/bin/kindling-submit")))
+    print("| build | model | parameters | workers | examples | rounds | segments | epoch s | compute s | shuffle s | "
+          "round overhead s | segment overhead s | per-round overhead ms | driver MB per round | non-compute | "
+          "test accuracy |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    try:
+        for case in args.cases.split(","):
+            for n in range(args.runs):
+                for label, submit in builds:
+                    if label == "baseline" and case.endswith("-local"):
+                        continue  # no such option before
+                    log = os.path.join(args.logs, f"cluster-{label}-{case}-w{args.workers}-{n}.log")
+                    print(row(label, run_job(submit, master, args.data_dir, args.workers, case, log,
+                                                (args.executor_memory, args.executor_offheap))), flush=True)
+    finally:
+        subprocess.run([os.path.join(ROOT, "deploy/standalone/stop-cluster"), "--dir", args.cluster_dir])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

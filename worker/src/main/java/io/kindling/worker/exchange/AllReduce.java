@@ -1,0 +1,358 @@
+package io.kindling.worker.exchange;
+
+import io.kindling.worker.FlatVector;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.TaskKilledException;
+
+/**
+ * The example-weighted average of the workers' model vectors, computed by the tasks of a training
+ * segment among themselves: a reduce-scatter, then an all-gather. The vector is cut into one slice
+ * per task; every worker publishes its vector's slices as blocks in its executor's BlockManager; the
+ * owner of each slice fetches that slice from every worker and averages it; every task then fetches
+ * the averaged slices it does not own. Each task sends and receives about twice the vector per round
+ * whatever the number of tasks, and the driver only sees that everyone has arrived at each step
+ * ({@link Rendezvous}). A task may host several workers (more workers than task slots); their
+ * contributions are averaged individually, in worker order, so the result does not depend on how
+ * workers are spread over tasks.
+ *
+ * <p>Slices travel in pieces of at most {@link #PIECE} values, one block each, all requested at once:
+ * averaging a piece overlaps with the next ones arriving, and the sender never hands the socket more
+ * than a piece at a time. A block is {@code [examples: long][steps: int][values: int]} and then the
+ * values, little-endian.
+ */
+public final class AllReduce implements AutoCloseable {
+    /** Values per block: 1 MiB. */
+    static final int PIECE = 1 << 18;
+    private static final int HEADER = Long.BYTES + 2 * Integer.BYTES;
+
+    private final Rendezvous rendezvous;
+    private final PeerBlocks blocks;
+    private final TaskContext context;
+    private final String prefix;
+    private final long segment;
+    private final int task;
+    private final Peer[] peers;
+    private final int[] hostOf;
+    private final WeightedMean mean = new WeightedMean();
+    // Buffers reused from round to round: a block's buffer is free again once the block is removed.
+    private final Map<Integer, ByteBuffer[][]> contributions = new HashMap<>(); // worker → [slice][piece]
+    private ByteBuffer[] reduced = new ByteBuffer[0]; // this task's slice, by piece
+    private final List<String> published = new ArrayList<>(); // averaged pieces, removed a round later
+    private final long[] nanos = new long[Phase.values().length];
+    private long bytesFetched;
+
+    /** The parts of a round's exchange, timed for the task's log. */
+    public enum Phase {
+        /** copying the workers' vectors into blocks and publishing them */
+        PUBLISH,
+        /** waiting at the first synchronisation point: for the slowest worker's fitting, mostly */
+        WAIT_TRAINED,
+        /** fetching this task's slice from every worker and averaging it */
+        REDUCE,
+        /** waiting for every slice to be averaged */
+        WAIT_AVERAGED,
+        /** fetching the averaged slices and writing them into the model */
+        GATHER
+    }
+
+    private AllReduce(Rendezvous rendezvous, PeerBlocks blocks, TaskContext context, String prefix, long segment,
+                      int task, Peer[] peers, int[] hostOf) {
+        this.rendezvous = rendezvous;
+        this.blocks = blocks;
+        this.context = context;
+        this.prefix = prefix;
+        this.segment = segment;
+        this.task = task;
+        this.peers = peers;
+        this.hostOf = hostOf;
+    }
+
+    /**
+     * Joins the segment: tells the driver this task's address and learns every other task's.
+     *
+     * @param prefix a name unique to the job, which every block of the segment's tasks starts with
+     * @param hostOf for each worker, the task hosting it
+     */
+    public static AllReduce join(Rendezvous rendezvous, PeerBlocks blocks, TaskContext context, String prefix,
+                                 long segment, int task, int[] hostOf) {
+        String[] addresses = rendezvous.hello(new SyncMessage.Hello(segment, task, blocks.self().toString()));
+        Peer[] peers = new Peer[addresses.length];
+        for (int t = 0; t < addresses.length; t++) {
+            peers[t] = Peer.parse(addresses[t]);
+        }
+        return new AllReduce(rendezvous, blocks, context, prefix + "-" + segment, segment, task, peers, hostOf);
+    }
+
+    /**
+     * The averaged round's totals over all workers, and whether the segment goes on after it (the
+     * driver ends a segment after about its target time).
+     */
+    public record Average(long examples, int maxSteps, boolean more) {
+    }
+
+    /**
+     * Publishes worker {@code worker}'s vector as its contribution to round {@code round}, weighted
+     * by {@code examples} (none: it takes no part in the average). The vector may change afterwards.
+     * Every worker the task hosts contributes to every round, with 0 examples when it had none.
+     */
+    public void contribute(int round, int worker, FlatVector vector, long examples, int steps) {
+        long start = System.nanoTime();
+        long length = vector.length();
+        int tasks = peers.length;
+        ByteBuffer[][] slices = contributions.computeIfAbsent(worker, w -> new ByteBuffer[tasks][]);
+        for (int j = 0; j < tasks; j++) {
+            int pieces = pieces(length, j);
+            if (slices[j] == null || slices[j].length != pieces) {
+                slices[j] = new ByteBuffer[pieces];
+            }
+            for (int p = 0; p < pieces; p++) {
+                int n = examples > 0 ? pieceLength(length, j, p) : 0;
+                ByteBuffer piece = slices[j][p] = fit(slices[j][p], HEADER + n * Float.BYTES);
+                piece.putLong(examples).putInt(steps).putInt(n);
+                vector.read(pieceStart(length, j, p), piece);
+                piece.flip();
+                if (j != task) {
+                    blocks.put(contributionName(round, worker, j, p), piece);
+                }
+            }
+        }
+        nanos[Phase.PUBLISH.ordinal()] += System.nanoTime() - start;
+    }
+
+    /**
+     * Arrives at the round's first synchronisation point with {@code trained}, averages this task's
+     * slice, arrives at the second, and gathers the other slices: {@code into} then holds the average.
+     */
+    public Average average(int round, SyncMessage trained, FlatVector into) {
+        long start = System.nanoTime();
+        rendezvous.arrive(trained);
+        long arrived = System.nanoTime();
+        published.forEach(blocks::remove); // every task gathered them before training this round
+        published.clear();
+        Average reducedSlice = reduce(round, into);
+        long reducedAt = System.nanoTime();
+        boolean more = rendezvous.arrive(SyncMessage.averaged(segment, round, task));
+        long averagedAt = System.nanoTime();
+        for (int w = 0; w < hostOf.length; w++) { // every owner has read this round's contributions
+            if (hostOf[w] == task) {
+                for (int j = 0; j < peers.length; j++) {
+                    for (int p = 0; j != task && p < pieces(into.length(), j); p++) {
+                        blocks.remove(contributionName(round, w, j, p));
+                    }
+                }
+            }
+        }
+        gather(round, into);
+        long gathered = System.nanoTime();
+        nanos[Phase.WAIT_TRAINED.ordinal()] += arrived - start;
+        nanos[Phase.REDUCE.ordinal()] += reducedAt - arrived;
+        nanos[Phase.WAIT_AVERAGED.ordinal()] += averagedAt - reducedAt;
+        nanos[Phase.GATHER.ordinal()] += gathered - averagedAt;
+        return new Average(reducedSlice.examples(), reducedSlice.maxSteps(), more);
+    }
+
+    /** Averages this task's slice, piece by piece as the workers' pieces arrive, into {@code into} and blocks. */
+    private Average reduce(int round, FlatVector into) {
+        long length = into.length();
+        int workers = hostOf.length;
+        int pieces = pieces(length, task);
+        List<List<CompletableFuture<PeerBlocks.Fetched>>> pending = new ArrayList<>(workers);
+        for (int v = 0; v < workers; v++) {
+            List<CompletableFuture<PeerBlocks.Fetched>> ofWorker = new ArrayList<>(pieces);
+            for (int p = 0; hostOf[v] != task && p < pieces; p++) {
+                ofWorker.add(blocks.fetch(peers[hostOf[v]], contributionName(round, v, task, p)));
+            }
+            pending.add(ofWorker);
+        }
+        if (reduced.length != pieces) {
+            reduced = new ByteBuffer[pieces];
+        }
+        double[] weights = new double[workers];
+        long total = 0;
+        int maxSteps = 0;
+        List<PeerBlocks.Fetched> fetched = new ArrayList<>(workers);
+        try {
+            for (int p = 0; p < pieces; p++) {
+                int n = pieceLength(length, task, p);
+                BlockReader[] sources = new BlockReader[workers];
+                for (int v = 0; v < workers; v++) {
+                    if (hostOf[v] == task) {
+                        sources[v] = new BlockReader(contributions.get(v)[task][p]);
+                    } else {
+                        PeerBlocks.Fetched f = await(pending.get(v).get(p));
+                        fetched.add(f);
+                        bytesFetched += f.size();
+                        sources[v] = new BlockReader(f.parts());
+                    }
+                    long examples = sources[v].readLong();
+                    int steps = sources[v].readInt();
+                    int values = sources[v].readInt();
+                    if (examples > 0 && (values != n || sources[v].remaining() != (long) n * Float.BYTES)) {
+                        throw new IllegalStateException("worker " + v + " sent " + values + " values for piece " + p
+                                + " of slice " + task + " in round " + round + ", expected " + n);
+                    }
+                    if (p == 0) {
+                        weights[v] = examples;
+                        total += examples;
+                        maxSteps = Math.max(maxSteps, steps);
+                    }
+                }
+                if (p == 0) {
+                    if (total == 0) {
+                        throw new IllegalStateException("round " + round + ": no worker trained any example");
+                    }
+                    for (int v = 0; v < workers; v++) {
+                        weights[v] /= total;
+                    }
+                }
+                ByteBuffer piece = reduced[p] = fit(reduced[p], HEADER + n * Float.BYTES);
+                piece.putLong(total).putInt(maxSteps).putInt(n);
+                mean.compute(sources, weights, n, piece.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+                piece.position(HEADER + n * Float.BYTES).flip();
+                fetched.forEach(PeerBlocks.Fetched::close);
+                fetched.clear();
+                into.write(pieceStart(length, task, p), piece.duplicate().position(HEADER));
+                if (peers.length > 1) {
+                    String name = averageName(round, task, p);
+                    blocks.put(name, piece);
+                    published.add(name);
+                }
+            }
+        } catch (RuntimeException e) {
+            pending.forEach(AllReduce::release);
+            throw e;
+        } finally {
+            fetched.forEach(PeerBlocks.Fetched::close);
+        }
+        return new Average(total, maxSteps, true);
+    }
+
+    /** Fetches the other tasks' averaged slices into {@code into}, each piece written as it arrives. */
+    private void gather(int round, FlatVector into) {
+        long length = into.length();
+        List<CompletableFuture<PeerBlocks.Fetched>> pending = new ArrayList<>();
+        for (int j = 0; j < peers.length; j++) {
+            for (int p = 0; j != task && p < pieces(length, j); p++) {
+                pending.add(blocks.fetch(peers[j], averageName(round, j, p)));
+            }
+        }
+        int next = 0;
+        try {
+            for (int j = 0; j < peers.length; j++) {
+                for (int p = 0; j != task && p < pieces(length, j); p++) {
+                    copy(round, await(pending.get(next++)), into, j, p);
+                }
+            }
+        } catch (RuntimeException e) {
+            release(pending);
+            throw e;
+        }
+    }
+
+    private void copy(int round, PeerBlocks.Fetched fetched, FlatVector into, int j, int p) {
+        long length = into.length();
+        try (PeerBlocks.Fetched f = fetched) {
+            bytesFetched += f.size();
+            BlockReader block = new BlockReader(f.parts());
+            block.readLong();
+            block.readInt();
+            int values = block.readInt();
+            if (values != pieceLength(length, j, p) || block.remaining() != (long) values * Float.BYTES) {
+                throw new IllegalStateException("task " + j + " sent " + values + " averaged values for piece "
+                        + p + " of round " + round + ", expected " + pieceLength(length, j, p));
+            }
+            block.copyTo(into, pieceStart(length, j, p), values);
+        }
+    }
+
+    /** Releases every fetch still to come, when the round failed. */
+    private static void release(List<CompletableFuture<PeerBlocks.Fetched>> pending) {
+        pending.forEach(f -> f.thenAccept(PeerBlocks.Fetched::close));
+    }
+
+    /** Seconds spent so far in {@code phase}, over all rounds. */
+    public double seconds(Phase phase) {
+        return nanos[phase.ordinal()] / 1e9;
+    }
+
+    /** Bytes read from other tasks' blocks so far. */
+    public long bytesFetched() {
+        return bytesFetched;
+    }
+
+    /** Arrives at the segment's end, when every task has gathered the last average, and drops the blocks. */
+    public void finish() {
+        rendezvous.arrive(SyncMessage.done(segment, task));
+        close();
+    }
+
+    @Override
+    public void close() {
+        blocks.close();
+        published.clear();
+    }
+
+    private long sliceStart(long length, int j) {
+        return length * j / peers.length;
+    }
+
+    private int pieces(long length, int j) {
+        long n = sliceStart(length, j + 1) - sliceStart(length, j);
+        return (int) Math.max(1, (n + PIECE - 1) / PIECE);
+    }
+
+    private long pieceStart(long length, int j, int p) {
+        return sliceStart(length, j) + (long) p * PIECE;
+    }
+
+    private int pieceLength(long length, int j, int p) {
+        return (int) Math.min(PIECE, sliceStart(length, j + 1) - pieceStart(length, j, p));
+    }
+
+    private String contributionName(int round, int worker, int slice, int piece) {
+        return prefix + "-r" + round + "-w" + worker + "-s" + slice + "-p" + piece;
+    }
+
+    private String averageName(int round, int slice, int piece) {
+        return prefix + "-r" + round + "-avg" + slice + "-p" + piece;
+    }
+
+    /** A cleared buffer of {@code bytes}, reusing {@code buffer} when it is large enough. */
+    private static ByteBuffer fit(ByteBuffer buffer, int bytes) {
+        if (buffer == null || buffer.capacity() < bytes) {
+            return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        buffer.clear().limit(bytes);
+        return buffer;
+    }
+
+    private PeerBlocks.Fetched await(CompletableFuture<PeerBlocks.Fetched> future) {
+        while (true) {
+            try {
+                return future.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (context != null && context.isInterrupted()) {
+                    future.thenAccept(PeerBlocks.Fetched::close);
+                    throw new TaskKilledException("killed while fetching averaging blocks");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                future.thenAccept(PeerBlocks.Fetched::close);
+                throw new TaskKilledException("interrupted while fetching averaging blocks");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
+            }
+        }
+    }
+}

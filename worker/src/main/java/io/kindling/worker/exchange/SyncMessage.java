@@ -1,0 +1,67 @@
+package io.kindling.worker.exchange;
+
+/**
+ * A task arriving at one of a segment's synchronisation points, as the driver's coordinator receives
+ * it. After training its workers' chunks of a round ({@link Kind#TRAINED}) a task also reports the
+ * counts and losses the progress lines need and how long fitting took; the driver sees only these,
+ * never parameters. On the wire it is a {@code long[]}: executors read the driver's replies with
+ * Spark's own class loader and the driver reads these with whichever loaded Spark, so only JDK types
+ * cross.
+ *
+ * @param examples     examples trained by the task's workers this round (TRAINED only)
+ * @param lossSum      sum over their minibatches of mean loss × minibatch size
+ * @param minibatches  minibatches fitted
+ * @param computeNanos time spent fitting, all the task's workers together
+ */
+public record SyncMessage(Kind kind, long segment, int round, int task, long examples, double lossSum,
+                          int minibatches, long computeNanos) {
+    /** The synchronisation points of a round, and the segment's end. */
+    public enum Kind {
+        /** Every worker's contribution to the round's average is published. */
+        TRAINED,
+        /** Every slice of the average is reduced and published. */
+        AVERAGED,
+        /** Every task has gathered the last average: blocks may go. */
+        DONE
+    }
+
+    private static final int LENGTH = 8;
+
+    public static SyncMessage averaged(long segment, int round, int task) {
+        return new SyncMessage(Kind.AVERAGED, segment, round, task, 0, 0, 0, 0);
+    }
+
+    public static SyncMessage done(long segment, int task) {
+        return new SyncMessage(Kind.DONE, segment, -1, task, 0, 0, 0, 0);
+    }
+
+    public long[] toWire() {
+        return new long[] {kind.ordinal(), segment, round, task, examples, Double.doubleToRawLongBits(lossSum),
+            minibatches, computeNanos};
+    }
+
+    /** The message of a wire form, or null when {@code message} is not one. */
+    public static SyncMessage fromWire(Object message) {
+        if (!(message instanceof long[] w) || w.length != LENGTH || w[0] < 0 || w[0] >= Kind.values().length) {
+            return null;
+        }
+        return new SyncMessage(Kind.values()[(int) w[0]], w[1], (int) w[2], (int) w[3], w[4],
+                Double.longBitsToDouble(w[5]), (int) w[6], w[7]);
+    }
+
+    /** What a task sends at a segment's start: its address. The reply lists every task's, in task order. */
+    public record Hello(long segment, int task, String peer) {
+        public String toWire() {
+            return "hello " + segment + " " + task + " " + peer;
+        }
+
+        /** The hello of a wire form, or null when {@code message} is not one. */
+        public static Hello fromWire(Object message) {
+            if (!(message instanceof String s) || !s.startsWith("hello ")) {
+                return null;
+            }
+            String[] words = s.split(" ", 4);
+            return words.length == 4 ? new Hello(Long.parseLong(words[1]), Integer.parseInt(words[2]), words[3]) : null;
+        }
+    }
+}
