@@ -130,7 +130,7 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
         gate.waiting.add(context);
         if (hello != null) {
             attempt.addresses[task] = hello.peer();
-        } else if (sync.kind() == SyncMessage.Kind.TRAINED) {
+        } else if (sync.kind() == SyncMessage.Kind.TRAINED || sync.kind() == SyncMessage.Kind.ROUND) {
             gate.examples += sync.examples();
             gate.lossSum += sync.lossSum();
             gate.minibatches += sync.minibatches();
@@ -141,8 +141,10 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
         }
         attempt.gates.remove(key);
         long now = System.nanoTime();
-        boolean more = hello != null || sync.kind() != SyncMessage.Kind.AVERAGED
-                || sync.round() + 1 < attempt.plan.firstRound() + attempt.plan.rounds()
+        // A round ends at its AVERAGED point, or at its only one when every task averages on its own.
+        boolean ends = sync != null
+                && (sync.kind() == SyncMessage.Kind.AVERAGED || sync.kind() == SyncMessage.Kind.ROUND);
+        boolean more = !ends || sync.round() + 1 < attempt.plan.firstRound() + attempt.plan.rounds()
                 && (now - attempt.startedNanos) / 1e9 < attempt.seconds;
         Object reply = hello != null ? attempt.addresses.clone() : Boolean.valueOf(more);
         for (RpcCallContext waiting : gate.waiting) {
@@ -152,7 +154,7 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
             attempt.startedNanos = now;
         } else if (sync.kind() == SyncMessage.Kind.TRAINED) {
             attempt.trained.put(sync.round(), gate);
-        } else if (sync.kind() == SyncMessage.Kind.AVERAGED) {
+        } else if (ends) {
             Gate totals = attempt.trained.getOrDefault(sync.round(), gate);
             attempt.trained.remove(sync.round());
             if (sync.round() < attempt.plan.firstRound() + attempt.plan.rounds()) {

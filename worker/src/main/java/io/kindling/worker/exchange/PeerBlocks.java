@@ -2,7 +2,11 @@ package io.kindling.worker.exchange;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.spark.SparkEnv;
@@ -55,25 +59,45 @@ public final class PeerBlocks implements AutoCloseable {
         }
     }
 
-    /** Block {@code name} of {@code owner}, read from memory when it is in this executor. */
-    public CompletableFuture<Fetched> fetch(Peer owner, String name) {
-        BlockId id = new TestBlockId(name);
+    /**
+     * Blocks {@code names} of {@code owner}, in that order, read from memory when they are in this
+     * executor; otherwise asked for in one request, each arriving as it comes.
+     */
+    public List<CompletableFuture<Fetched>> fetch(Peer owner, List<String> names) {
+        List<CompletableFuture<Fetched>> results = new ArrayList<>(names.size());
         if (owner.executorId().equals(self.executorId())) {
-            Option<BlockData> local = blockManager.getLocalBytes(id);
-            if (local.isEmpty()) {
-                return CompletableFuture.failedFuture(new IllegalStateException("averaging block " + name
-                        + " is missing from this executor"));
+            for (String name : names) {
+                BlockId id = new TestBlockId(name);
+                Option<BlockData> local = blockManager.getLocalBytes(id);
+                results.add(local.isEmpty()
+                        ? CompletableFuture.failedFuture(new IllegalStateException("averaging block " + name
+                                + " is missing from this executor"))
+                        : CompletableFuture.completedFuture(new Fetched(new ByteBuffer[] {local.get().toByteBuffer()},
+                                () -> blockManager.releaseLock(id, Option.empty()))));
             }
-            return CompletableFuture.completedFuture(new Fetched(new ByteBuffer[] {local.get().toByteBuffer()},
-                    () -> blockManager.releaseLock(id, Option.empty())));
+            return results;
         }
-        CompletableFuture<Fetched> result = new CompletableFuture<>();
-        blockManager.blockTransferService().fetchBlocks(owner.host(), owner.port(), owner.executorId(),
-                new String[] {id.name()}, new BlockFetchingListener() {
+        Map<String, CompletableFuture<Fetched>> byId = new HashMap<>();
+        String[] ids = new String[names.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = new TestBlockId(names.get(i)).name();
+            CompletableFuture<Fetched> result = new CompletableFuture<>();
+            byId.put(ids[i], result);
+            results.add(result);
+        }
+        if (ids.length == 0) {
+            return results;
+        }
+        blockManager.blockTransferService().fetchBlocks(owner.host(), owner.port(), owner.executorId(), ids,
+                new BlockFetchingListener() {
                     @Override
                     public void onBlockFetchSuccess(String blockId, ManagedBuffer data) {
+                        CompletableFuture<Fetched> result = byId.get(blockId);
                         try {
-                            result.complete(Fetched.of(data));
+                            Fetched fetched = Fetched.of(data);
+                            if (!result.complete(fetched)) {
+                                fetched.close(); // a retried fetch delivered it twice
+                            }
                         } catch (java.io.IOException | RuntimeException e) {
                             result.completeExceptionally(e);
                         }
@@ -81,12 +105,12 @@ public final class PeerBlocks implements AutoCloseable {
 
                     @Override
                     public void onBlockFetchFailure(String blockId, Throwable failure) {
-                        result.completeExceptionally(new IllegalStateException(FETCH_FAILED + " "
+                        byId.get(blockId).completeExceptionally(new IllegalStateException(FETCH_FAILED + " "
                                 + blockId + " from executor " + owner.executorId() + " at " + owner.host() + ":"
                                 + owner.port() + ": " + failure.getMessage(), failure));
                     }
                 }, null);
-        return result;
+        return results;
     }
 
     /** A fetched block's bytes, in the buffers they arrived in, valid until {@link #close}. */

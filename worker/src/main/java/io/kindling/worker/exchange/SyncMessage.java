@@ -22,10 +22,20 @@ public record SyncMessage(Kind kind, long segment, int round, int task, long exa
         /** Every slice of the average is reduced and published. */
         AVERAGED,
         /** Every task has gathered the last average: blocks may go. */
-        DONE
+        DONE,
+        /**
+         * Every worker's contribution is published, and every task averages the whole vector on its
+         * own: the round's only synchronisation point (two tasks or fewer).
+         */
+        ROUND
     }
 
     private static final int LENGTH = 8;
+
+    /** This TRAINED message as the round's only synchronisation point. */
+    public SyncMessage alone() {
+        return new SyncMessage(Kind.ROUND, segment, round, task, examples, lossSum, minibatches, computeNanos);
+    }
 
     public static SyncMessage averaged(long segment, int round, int task) {
         return new SyncMessage(Kind.AVERAGED, segment, round, task, 0, 0, 0, 0);
