@@ -28,7 +28,12 @@ import io.kindling.driver.model.ModelBuilder;
 import io.kindling.driver.model.ModelSpec;
 import io.kindling.driver.model.OptimizerSpec;
 import io.kindling.driver.model.Shape;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -103,6 +108,18 @@ class ParameterAveragingTest {
     @Test
     void threeWorkersOnTwoTaskSlotsAverageAsThreeLocalModels() {
         assertAveragesLocalModels(TinyNets.mlp(new Adam(0.01)), 3);
+    }
+
+    @Test
+    void aModelTooLargeToAverageWholeIsAveragedInSlicesOfSeveralPieces() {
+        // 874 410 parameters and twice as many Adam moments: more than two tasks average whole, so each
+        // averages one slice (of five blocks) and gathers the other.
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(12).updater(new Adam(0.01)).list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(1100).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        assertAveragesLocalModels(conf, 2);
     }
 
     @Test
