@@ -27,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = {
     "lenet5": (["--model", "lenet5"], None),
     "mlp": (["--model", "mlp", "--hidden", "256"], None),
+    "mlp-256-128": (["--model", "mlp"], None),
     "mnist-cnn": (["--model", "mnist-cnn"], None),
     "mnist-cnn-local": (["--model", "mnist-cnn", "--optimizer-state", "local"], None),
     "dense-25m": (["--model", "mlp", "--hidden", "4096,4096,1024"], 3200),
@@ -37,7 +38,7 @@ NEW_SPLIT = re.compile(r"epoch 1: shuffle ([0-9.]+) s; (\d+) rounds in (\d+) seg
 OLD_SPLIT = re.compile(r"epoch 1: shuffle ([0-9.]+) s; (\d+) rounds: broadcast ([0-9.]+) s, local compute ([0-9.]+) s, "
                        r"aggregation ([0-9.]+) s, driver averaging ([0-9.]+) s")
 EPOCH = re.compile(r"epoch 1: (\d+) examples in ([0-9.]+) s")
-PARAMS = re.compile(r"(\d+) parameters")
+PARAMS = re.compile(r"native threads per task, (\d+) parameters")
 TEST = re.compile(r"Test set: Average loss: ([0-9.]+), Accuracy: (\d+)/(\d+)")
 
 

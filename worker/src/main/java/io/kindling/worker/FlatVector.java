@@ -58,7 +58,7 @@ public final class FlatVector {
         Part[] parts = new Part[arrays.length];
         for (int i = 0; i < arrays.length; i++) {
             FloatPointer p = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? NativeFloats.of(arrays[i]) : null;
-            parts[i] = p != null ? new Bytes(new FloatPointer(p).limit(p.position() + arrays[i].length()).asByteBuffer())
+            parts[i] = p != null ? new Native(p, arrays[i].length(), view(p, 0, arrays[i].length()))
                     : new Array(arrays[i]);
         }
         return new FlatVector(parts);
@@ -75,6 +75,27 @@ public final class FlatVector {
 
     public long length() {
         return length;
+    }
+
+    /**
+     * The native memory of values {@code [from, from + n)} as a buffer of their own (not a slice of
+     * another, so Spark's BlockManager, disposing it, does nothing to it), when they lie in one native
+     * part; else null. The caller must not let the buffer outlive the network.
+     */
+    public ByteBuffer view(long from, int n) {
+        check(from, n);
+        for (int i = 0; i < parts.length; i++) {
+            if (from >= starts[i] && from + n <= starts[i + 1] && parts[i] instanceof Native p) {
+                return view(p.pointer(), from - starts[i], n);
+            }
+        }
+        return null;
+    }
+
+    /** A buffer over n values from {@code offset}, starting at position 0 (as Spark's blocks must). */
+    private static ByteBuffer view(FloatPointer pointer, long offset, long n) {
+        FloatPointer first = pointer.getPointer(pointer.position() + offset);
+        return first.position(0).limit(n).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Copies values {@code [from, from + n)} into {@code into}, n being its remaining bytes / 4; advances it. */
@@ -114,6 +135,8 @@ public final class FlatVector {
             ByteBuffer values;
             if (parts[i] instanceof Bytes b) {
                 values = b.bytes.duplicate().clear();
+            } else if (parts[i] instanceof Native n) {
+                values = n.bytes.duplicate().clear();
             } else {
                 values = ByteBuffer.allocate(Math.toIntExact(parts[i].length() * Float.BYTES));
                 parts[i].read(0, (int) parts[i].length(), values);
@@ -140,7 +163,20 @@ public final class FlatVector {
         void write(int offset, int count, ByteBuffer from);
     }
 
-    /** Values in a byte buffer, on the heap or over native memory: copies move bytes. */
+    /** Values in native memory (a network's array on the CPU backend): copies move bytes. */
+    private record Native(FloatPointer pointer, long length, ByteBuffer bytes) implements Part {
+        @Override
+        public void read(int offset, int count, ByteBuffer into) {
+            new Bytes(bytes).read(offset, count, into);
+        }
+
+        @Override
+        public void write(int offset, int count, ByteBuffer from) {
+            new Bytes(bytes).write(offset, count, from);
+        }
+    }
+
+    /** Values in a byte buffer: copies move bytes. */
     private record Bytes(ByteBuffer bytes) implements Part {
         @Override
         public long length() {

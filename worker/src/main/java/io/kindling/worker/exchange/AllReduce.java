@@ -57,7 +57,7 @@ public final class AllReduce implements AutoCloseable {
     private final int[] hostOf;
     private final WeightedMean mean = new WeightedMean();
     // Buffers reused from round to round: a block's buffer is free again once the block is removed.
-    private final Map<Integer, ByteBuffer[][][]> contributions = new HashMap<>(); // worker → [set][slice][piece]
+    private final Map<Integer, Piece[][][]> contributions = new HashMap<>(); // worker → [set][slice][piece]
     private final List<String> contributed = new ArrayList<>(); // published contributions, until read
     private ByteBuffer[] reduced = new ByteBuffer[0]; // this task's slice, by piece
     private final List<String> published = new ArrayList<>(); // averaged pieces, removed a round later
@@ -76,6 +76,16 @@ public final class AllReduce implements AutoCloseable {
         WAIT_AVERAGED,
         /** fetching the averaged slices and writing them into the model */
         GATHER
+    }
+
+    /**
+     * One piece of a worker's contribution: its block's bytes, or its header when the values are
+     * published in place ({@code values}, a view of the network's own memory).
+     */
+    private record Piece(ByteBuffer bytes, ByteBuffer values) {
+        ByteBuffer[] chunks() {
+            return values == null ? new ByteBuffer[] {bytes} : new ByteBuffer[] {bytes, values};
+        }
     }
 
     private AllReduce(Rendezvous rendezvous, PeerBlocks blocks, TaskContext context, String prefix, long segment,
@@ -122,30 +132,47 @@ public final class AllReduce implements AutoCloseable {
         long start = System.nanoTime();
         long length = vector.length();
         int slices = slices(length);
+        // Published in place when nothing changes the values before every owner has read them: with
+        // slices, a task's network changes only when it gathers, after the second synchronisation
+        // point; a task hosting several workers reloads its network for the next one.
+        boolean inPlace = slices > 1 && hostedHere() == 1;
         int set = set(round, length);
-        ByteBuffer[][] ofWorker = contributions.computeIfAbsent(worker, w -> new ByteBuffer[2][][])[set];
+        Piece[][] ofWorker = contributions.computeIfAbsent(worker, w -> new Piece[2][][])[set];
         if (ofWorker == null || ofWorker.length != slices) {
-            ofWorker = contributions.get(worker)[set] = new ByteBuffer[slices][];
+            ofWorker = contributions.get(worker)[set] = new Piece[slices][];
         }
         for (int j = 0; j < slices; j++) {
             int pieces = pieces(length, j);
             if (ofWorker[j] == null || ofWorker[j].length != pieces) {
-                ofWorker[j] = new ByteBuffer[pieces];
+                ofWorker[j] = new Piece[pieces];
             }
             for (int p = 0; p < pieces; p++) {
                 int n = examples > 0 ? pieceLength(length, j, p) : 0;
-                ByteBuffer piece = ofWorker[j][p] = fit(ofWorker[j][p], HEADER + n * Float.BYTES);
-                piece.putLong(examples).putInt(steps).putInt(n);
-                vector.read(pieceStart(length, j, p), piece);
-                piece.flip();
+                ByteBuffer values = inPlace && n > 0 ? vector.view(pieceStart(length, j, p), n) : null;
+                ByteBuffer bytes = fit(ofWorker[j][p] == null ? null : ofWorker[j][p].bytes(),
+                        HEADER + (values == null ? n * Float.BYTES : 0));
+                bytes.putLong(examples).putInt(steps).putInt(n);
+                if (values == null) {
+                    vector.read(pieceStart(length, j, p), bytes);
+                }
+                bytes.flip();
+                Piece piece = ofWorker[j][p] = new Piece(bytes, values);
                 if (peers.length > 1 && (slices == 1 || j != task)) { // someone else averages slice j
                     String name = contributionName(round, worker, j, p);
-                    blocks.put(name, piece);
+                    blocks.put(name, piece.chunks());
                     contributed.add(name);
                 }
             }
         }
         nanos[Phase.PUBLISH.ordinal()] += System.nanoTime() - start;
+    }
+
+    private int hostedHere() {
+        int n = 0;
+        for (int host : hostOf) {
+            n += host == task ? 1 : 0;
+        }
+        return n;
     }
 
     /**
@@ -224,7 +251,7 @@ public final class AllReduce implements AutoCloseable {
                 BlockReader[] sources = new BlockReader[workers];
                 for (int v = 0; v < workers; v++) {
                     if (hostOf[v] == task) {
-                        sources[v] = new BlockReader(contributions.get(v)[set(round, length)][slice][p]);
+                        sources[v] = new BlockReader(contributions.get(v)[set(round, length)][slice][p].chunks());
                     } else {
                         PeerBlocks.Fetched f = await(pending.get(v).get(p));
                         fetched.add(f);

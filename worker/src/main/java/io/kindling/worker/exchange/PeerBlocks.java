@@ -15,6 +15,7 @@ import org.apache.spark.network.shuffle.BlockFetchingListener;
 import org.apache.spark.storage.BlockData;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.ByteBufferBlockData;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.storage.TestBlockId;
 import org.apache.spark.util.io.ChunkedByteBuffer;
@@ -40,13 +41,24 @@ public final class PeerBlocks implements AutoCloseable {
         return self;
     }
 
-    /** Publishes {@code data} (from its position to its limit) as block {@code name}. */
-    public void put(String name, ByteBuffer data) {
+    /**
+     * Publishes the bytes of {@code chunks} (each from its position to its limit) as block
+     * {@code name}. Spark keeps the buffers, not a copy: they must not change until the block is
+     * removed, and a direct one must be a buffer of its own, not a slice (Spark frees direct buffers
+     * it drops).
+     */
+    public void put(String name, ByteBuffer... chunks) {
         BlockId id = new TestBlockId(name);
-        boolean stored = blockManager.putBytes(id, new ChunkedByteBuffer(data.duplicate()),
-                StorageLevel.MEMORY_AND_DISK_SER(), false, ClassTag$.MODULE$.apply(byte[].class));
+        ByteBuffer[] held = new ByteBuffer[chunks.length];
+        long bytes = 0;
+        for (int i = 0; i < chunks.length; i++) {
+            held[i] = chunks[i].isDirect() ? chunks[i] : chunks[i].slice();
+            bytes += held[i].remaining();
+        }
+        boolean stored = blockManager.putBytes(id, new ChunkedByteBuffer(held), StorageLevel.MEMORY_AND_DISK_SER(),
+                false, ClassTag$.MODULE$.apply(byte[].class));
         if (!stored) {
-            throw new IllegalStateException("could not store averaging block " + name + " (" + data.remaining()
+            throw new IllegalStateException("could not store averaging block " + name + " (" + bytes
                     + " bytes) in executor " + self.executorId() + "'s BlockManager");
         }
         mine.add(id);
@@ -69,11 +81,16 @@ public final class PeerBlocks implements AutoCloseable {
             for (String name : names) {
                 BlockId id = new TestBlockId(name);
                 Option<BlockData> local = blockManager.getLocalBytes(id);
-                results.add(local.isEmpty()
-                        ? CompletableFuture.failedFuture(new IllegalStateException("averaging block " + name
-                                + " is missing from this executor"))
-                        : CompletableFuture.completedFuture(new Fetched(new ByteBuffer[] {local.get().toByteBuffer()},
-                                () -> blockManager.releaseLock(id, Option.empty()))));
+                if (local.isEmpty()) {
+                    results.add(CompletableFuture.failedFuture(new IllegalStateException("averaging block " + name
+                            + " is missing from this executor")));
+                } else {
+                    // The owner's buffers themselves, read-only; the read lock keeps them until closed.
+                    ByteBuffer[] parts = local.get() instanceof ByteBufferBlockData data ? data.buffer().getChunks()
+                            : new ByteBuffer[] {local.get().toByteBuffer()};
+                    results.add(CompletableFuture.completedFuture(new Fetched(parts,
+                            () -> blockManager.releaseLock(id, Option.empty()))));
+                }
             }
             return results;
         }
