@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Parameter averaging on the cluster path, as BENCHMARKS.md reports it.
 
-Starts a Spark standalone cluster on 127.0.0.1 (deploy/standalone/start-cluster), submits one-epoch
+Starts a Spark standalone cluster on 127.0.0.1 (deploy/standalone/start-cluster), submits two-epoch
 `kindling train` jobs with deploy/bin/kindling-submit, and reads from each job's log the epoch's
 time, the slowest workers' compute time and the rounds' overhead; the driver JVM's TCP byte
 counters (`ss -tin`) are sampled at the job's progress lines to give the bytes through the driver
@@ -33,11 +33,12 @@ CASES = {
     "dense-25m": (["--model", "mlp", "--hidden", "4096,4096,1024"], 3200),
 }
 
-NEW_SPLIT = re.compile(r"epoch 1: shuffle ([0-9.]+) s; (\d+) rounds in (\d+) segments: compute ([0-9.]+) s, "
-                       r"exchange ([0-9.]+) s, segment start and end ([0-9.]+) s")
-OLD_SPLIT = re.compile(r"epoch 1: shuffle ([0-9.]+) s; (\d+) rounds: broadcast ([0-9.]+) s, local compute ([0-9.]+) s, "
-                       r"aggregation ([0-9.]+) s, driver averaging ([0-9.]+) s")
-EPOCH = re.compile(r"epoch 1: (\d+) examples in ([0-9.]+) s")
+NEW_SPLIT = r"epoch {}: shuffle ([0-9.]+) s; (\d+) rounds in (\d+) segments?: compute ([0-9.]+) s, " \
+            r"exchange ([0-9.]+) s, segment start and end ([0-9.]+) s"
+OLD_SPLIT = r"epoch {}: shuffle ([0-9.]+) s; (\d+) rounds: broadcast ([0-9.]+) s, local compute ([0-9.]+) s, " \
+            r"aggregation ([0-9.]+) s, driver averaging ([0-9.]+) s"
+EPOCH = r"epoch {}: (\d+) examples in ([0-9.]+) s"
+EPOCHS = 2
 PARAMS = re.compile(r"native threads per task, (\d+) parameters")
 TEST = re.compile(r"Test set: Average loss: ([0-9.]+), Accuracy: (\d+)/(\d+)")
 
@@ -60,39 +61,44 @@ def driver_bytes(pid):
 
 
 def run_job(submit, master, data_dir, workers, case, log_path, memory):
+    """One job of EPOCHS epochs; a result per epoch (the first pays the JVMs' warm-up)."""
     options, per_worker = CASES[case]
-    command = [submit, "--master", master, "train", "--epochs", "1", "--workers", str(workers),
+    command = [submit, "--master", master, "train", "--epochs", str(EPOCHS), "--workers", str(workers),
                "--data-dir", data_dir, "--no-download", "--log-interval", "1", "--limit-test", "1000"] + options
     if per_worker:
         command += ["--limit-train", str(per_worker * workers)]
     env = dict(os.environ, KINDLING_EXECUTOR_MEMORY=memory[0], KINDLING_EXECUTOR_OFFHEAP=memory[1])
-    samples = []  # (train lines seen, bytes)
+    samples = {e: [] for e in range(1, EPOCHS + 1)}  # per epoch: (train lines seen, bytes)
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        lines = 0
         for line in process.stdout:
             log.write(line)
-            if line.startswith("Train Epoch: 1 "):
-                lines += 1
-                samples.append((lines, driver_bytes(process.pid)))
+            m = re.match(r"Train Epoch: (\d+) ", line)
+            if m:
+                seen = samples[int(m.group(1))]
+                seen.append((len(seen) + 1, driver_bytes(process.pid)))
         process.wait()
     text = open(log_path).read()
-    result = {"case": case, "workers": workers, "exit": process.returncode}
-    m = EPOCH.search(text)
+    return [parse(text, case, workers, process.returncode, e, samples[e]) for e in range(1, EPOCHS + 1)]
+
+
+def parse(text, case, workers, exit_code, epoch, samples):
+    result = {"case": case, "workers": workers, "exit": exit_code, "epoch": epoch}
+    m = re.search(EPOCH.format(epoch), text)
     if not m:
         return result
     result["examples"], result["seconds"] = int(m.group(1)), float(m.group(2))
     m = PARAMS.search(text)
     result["params"] = int(m.group(1)) if m else 0
-    m = TEST.search(text)
-    result["accuracy"] = f"{m.group(2)}/{m.group(3)}" if m else "-"
-    m = NEW_SPLIT.search(text)
+    tests = TEST.findall(text)
+    result["accuracy"] = f"{tests[epoch - 1][1]}/{tests[epoch - 1][2]}" if len(tests) >= epoch else "-"
+    m = re.search(NEW_SPLIT.format(epoch), text)
     if m:
         shuffle, rounds, segments, compute, exchange, seg = m.groups()
         result.update(shuffle=float(shuffle), rounds=int(rounds), compute=float(compute),
                       round_overhead=float(exchange), segment_overhead=float(seg), segments=int(segments))
     else:
-        m = OLD_SPLIT.search(text)
+        m = re.search(OLD_SPLIT.format(epoch), text)
         shuffle, rounds, broadcast, compute, aggregation, averaging = m.groups()
         result.update(shuffle=float(shuffle), rounds=int(rounds), compute=float(compute),
                       round_overhead=float(broadcast) + float(aggregation) + float(averaging), segment_overhead=0.0,
@@ -106,14 +112,15 @@ def run_job(submit, master, data_dir, workers, case, log_path, memory):
 
 def row(label, r):
     if "seconds" not in r:
-        return f"| {label} | {r['case']} | {r['workers']} | failed (exit {r['exit']}) |"
+        return f"| {label} | {r['case']} | {r['workers']} | {r['epoch']} | failed (exit {r['exit']}) |"
     non_compute = 1 - r["compute"] / r["seconds"]
     per_round = 1000 * r["round_overhead"] / r["rounds"]
     bytes_round = r.get("driver_bytes_per_round")
-    return (f"| {label} | {r['case']} | {r['params']:,} | {r['workers']} | {r['examples']} | {r['rounds']} | "
+    return (f"| {label} | {r['case']} | {r['params']:,} | {r['workers']} | {r['epoch']} | {r['examples']} | "
+            f"{r['rounds']} | "
             f"{r['segments']} | {r['seconds']:.1f} | {r['compute']:.1f} | {r['shuffle']:.2f} | "
             f"{r['round_overhead']:.2f} | {r['segment_overhead']:.2f} | {per_round:.1f} | "
-            f"{'-' if bytes_round is None else f'{bytes_round / 1e6:.3f}'} | {100 * non_compute:.1f} % | "
+            f"{'-' if bytes_round is None else f'{bytes_round / 1e3:,.1f}'} | {100 * non_compute:.1f} % | "
             f"{r['accuracy']} |")
 
 
@@ -136,10 +143,10 @@ def main():
     builds = [("this", os.path.join(ROOT, "deploy/bin/kindling-submit"))]
     if args.baseline:
         builds.append(("baseline", os.path.join(args.baseline, "deploy/bin/kindling-submit")))
-    print("| build | model | parameters | workers | examples | rounds | segments | epoch s | compute s | shuffle s | "
-          "round overhead s | segment overhead s | per-round overhead ms | driver MB per round | non-compute | "
-          "test accuracy |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("| build | model | parameters | workers | epoch | examples | rounds | segments | epoch s | compute s | "
+          "shuffle s | round overhead s | segment overhead s | per-round overhead ms | driver kB per round | "
+          "non-compute | test accuracy |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     try:
         for case in args.cases.split(","):
             for n in range(args.runs):
@@ -147,8 +154,9 @@ def main():
                     if label == "baseline" and case.endswith("-local"):
                         continue  # no such option before
                     log = os.path.join(args.logs, f"cluster-{label}-{case}-w{args.workers}-{n}.log")
-                    print(row(label, run_job(submit, master, args.data_dir, args.workers, case, log,
-                                                (args.executor_memory, args.executor_offheap))), flush=True)
+                    for result in run_job(submit, master, args.data_dir, args.workers, case, log,
+                                          (args.executor_memory, args.executor_offheap)):
+                        print(row(label, result), flush=True)
     finally:
         subprocess.run([os.path.join(ROOT, "deploy/standalone/stop-cluster"), "--dir", args.cluster_dir])
 

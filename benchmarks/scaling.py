@@ -7,14 +7,16 @@ every node fits k minibatches and then the nodes average the model vector (V byt
 reduce-scatter and an all-gather, synchronised twice through the driver:
 
     round(N)  = k * t_mb + L + 2 * N * s + 2 * (N - 1) / N * V / B
-    epoch(N)  = rounds(N) * round(N) + segments * g + shuffle
-    rounds(N) = ceil(examples / (N * k * batch))
-    efficiency(N) = (rounds(N) * k * t_mb) / epoch(N)      (the share of the epoch spent computing)
+    m(N)      = ceil(examples / (N * batch))              minibatches per node and epoch
+    epoch(N)  = m(N) * t_mb + rounds(N) * overhead(N) + segments * g + shuffle(N)
+    rounds(N) = ceil(m(N) / k),  overhead(N) = round(N) - k * t_mb
+    efficiency(N) = m(N) * t_mb / epoch(N)                (the share of the epoch spent computing)
 
 t_mb: one minibatch of 64 on one node; L: a round's fixed latency (two synchronisations, two fetch
 round trips); s: the driver's time per task message; B: bytes per second a node moves each way;
-g: a segment's start and end (one a minute). The dataset is fixed (strong scaling), as for MNIST's
-60 000 examples; for the 25 M-parameter model an epoch of 1.28 M examples (ImageNet-sized) is assumed.
+g: a segment's start and end (one a minute); the shuffle moves the epoch's data once, spread over the
+nodes. The dataset is fixed (strong scaling): MNIST's 60 000 examples for the MNIST CNN; for the
+25 M-parameter model (784 inputs) an epoch of 1.28 M examples (ImageNet-sized) is assumed.
 
     benchmarks/scaling.py            prints the Markdown tables for BENCHMARKS.md
 """
@@ -22,32 +24,38 @@ import math
 
 BATCH = 64
 
-# name: (parameters, vector floats per parameter (with Adadelta's two state arrays averaged: 3),
-#        t_mb seconds on one node, examples per epoch)
+# name: (parameters, vector bytes per parameter (Adadelta's two state arrays averaged too: 12),
+#        t_mb: seconds per minibatch of 64 on one node, examples per epoch, bytes per example,
+#        g: a segment's start and end in seconds)
 MODELS = {
-    "MNIST CNN": (1_199_882, 3, 0.074, 60_000),
-    "dense 25 M": (24_202_250, 3, 0.19, 1_281_167),
+    "MNIST CNN": (1_199_882, 12, 0.0726, 60_000, 784, 0.4),
+    "dense 25 M": (24_202_250, 12, 0.226, 1_281_167, 784, 6.7),
 }
 
-# Measured on this machine's standalone cluster (BENCHMARKS.md): fixed latency of a round and the
-# driver's cost per task message; a segment's start and end; the epoch's shuffle.
-LATENCY = 0.010
-PER_MESSAGE = 0.0002
-SEGMENT = 0.5
-SHUFFLE = 0.5
-
+# Measured on this machine's standalone cluster, 2 workers (BENCHMARKS.md): a round's overhead is
+# 14 ms plus 1.65 ms per MB of model vector (0.6 GB/s), and the shuffle moved 51 MB/s per node.
+LATENCY = 0.014
+LOOPBACK = 0.6e9
+SHUFFLE_RATE = 51e6
+# Assumed: the driver's coordinator spends 0.1 ms per task message (two per task and round), and a
+# 25 GbE link carries 2.5 GB/s each way.
+PER_MESSAGE = 0.0001
 NETWORKS = {
     "25 GbE (2.5 GB/s each way)": 2.5e9,
-    "this VM's loopback, measured (0.57 GB/s)": 0.57e9,
+    "this VM's loopback rate (0.6 GB/s)": LOOPBACK,
 }
 
 
-def epoch(params, floats, t_mb, examples, nodes, k, bandwidth):
-    vector = params * floats * 4
-    rounds = math.ceil(examples / (nodes * k * BATCH))
-    sync = LATENCY + 2 * nodes * PER_MESSAGE + (2 * (nodes - 1) / nodes * vector / bandwidth if nodes > 1 else 0)
-    compute = rounds * k * t_mb
-    seconds = compute + rounds * sync + max(1, math.ceil(compute / 60)) * SEGMENT + SHUFFLE
+def epoch(model, nodes, k, bandwidth):
+    params, vector_bytes, t_mb, examples, example_bytes, segment = model
+    vector = params * vector_bytes
+    minibatches = math.ceil(examples / (nodes * BATCH))
+    rounds = math.ceil(minibatches / k)
+    exchange = 2 * (nodes - 1) / nodes * vector / bandwidth
+    overhead = LATENCY + 2 * nodes * PER_MESSAGE + exchange
+    compute = minibatches * t_mb
+    trained = compute + rounds * overhead
+    seconds = trained + max(1, math.ceil(trained / 60)) * segment + examples * example_bytes / (nodes * SHUFFLE_RATE)
     return seconds, compute / seconds
 
 
@@ -56,11 +64,11 @@ def main():
         print(f"\n**{network}**\n")
         print("| model | k | 8 nodes | 64 nodes | 256 nodes |")
         print("|---|---:|---|---|---|")
-        for name, (params, floats, t_mb, examples) in MODELS.items():
+        for name, model in MODELS.items():
             for k in (1, 5, 10, 50):
                 cells = []
                 for nodes in (8, 64, 256):
-                    seconds, efficiency = epoch(params, floats, t_mb, examples, nodes, k, bandwidth)
+                    seconds, efficiency = epoch(model, nodes, k, bandwidth)
                     cells.append(f"{seconds:,.1f} s, {100 * efficiency:.0f} %")
                 print(f"| {name} | {k} | " + " | ".join(cells) + " |")
 

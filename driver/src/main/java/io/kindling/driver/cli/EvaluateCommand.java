@@ -4,8 +4,8 @@ import io.kindling.datasets.transform.Pipeline;
 import io.kindling.driver.train.ClassificationReport;
 import io.kindling.driver.train.DataSpec;
 import io.kindling.driver.train.JobData;
+import io.kindling.driver.train.Evaluation;
 import io.kindling.driver.train.JobSpec;
-import io.kindling.driver.train.ParameterAveraging;
 import io.kindling.driver.train.ProgressLog;
 import io.kindling.driver.train.ThreadBudget;
 import io.kindling.worker.EvalReport;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,10 +91,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             try (JobData test = JobData.testOnly(data, trained.data(), transforms, sc, partitions, System.out)) {
                 WorkerConfig config = new WorkerConfig(trained.net().getLayerWiseConfigurations().toJson(), 1, 1,
                         trained.data(), transforms, trained.seed(), ThreadBudget.perTask(sc, partitions), false, 0);
+                Broadcast<WorkerConfig> shared = sc.broadcast(config);
                 EvalReport report;
-                try (ParameterAveraging engine = new ParameterAveraging(sc, config, partitions)) {
-                    report = engine.report(trained.net().params().toFloatVector(), test.test(), testBatchSize,
-                            "evaluation", true);
+                try {
+                    report = new Evaluation(sc, shared).report(trained.net().params().toFloatVector(), test.test(),
+                            testBatchSize, "evaluation", true);
+                } finally {
+                    shared.destroy();
                 }
                 System.out.printf("Evaluated %s on %s%n", trained.description(),
                         data.isFiles() ? data.testData() : data.dir());

@@ -3,16 +3,12 @@ package io.kindling.driver.train;
 import io.kindling.datasets.EpochPlan;
 import io.kindling.datasets.EpochShuffle;
 import io.kindling.datasets.Example;
-import io.kindling.worker.EvalReport;
-import io.kindling.worker.EvalStats;
-import io.kindling.worker.LocalEvaluation;
 import io.kindling.worker.ModelState;
 import io.kindling.worker.SegmentPlan;
 import io.kindling.worker.SegmentResult;
 import io.kindling.worker.SegmentTask;
 import io.kindling.worker.WorkerConfig;
 import io.kindling.worker.exchange.PeerBlocks;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -93,11 +89,6 @@ public final class ParameterAveraging implements AutoCloseable {
 
     public int workers() {
         return workers;
-    }
-
-    /** Whether the job predicts numbers (no accuracy to report). */
-    public boolean regression() {
-        return config.data().isRegression();
     }
 
     /** How an epoch of {@code n} examples is dealt out to the workers. */
@@ -357,26 +348,9 @@ public final class ParameterAveraging implements AutoCloseable {
         }
     }
 
-    /** Loss and accuracy of {@code params} on {@code test}, each partition evaluated where it lives. */
-    public EvalStats evaluate(float[] params, JavaRDD<Example> test, int batchSize, String description) {
-        return report(params, test, batchSize, description, false).stats();
-    }
-
-    /** As {@link #evaluate}, with the confusion matrix of a classification when asked. */
-    public EvalReport report(float[] params, JavaRDD<Example> test, int batchSize, String description,
-                             boolean withConfusion) {
-        sc.setJobDescription(description);
-        Broadcast<float[]> broadcastParams = sc.broadcast(params);
-        Broadcast<WorkerConfig> cfg = configBroadcast;
-        try {
-            JavaRDD<EvalReport> partials = test.mapPartitions(it -> Collections.singletonList(
-                    LocalEvaluation.report(cfg.value(), broadcastParams.value(), it, batchSize, withConfusion))
-                    .iterator());
-            return PairwiseTree.reduce(partials, EvalReport::plus);
-        } finally {
-            broadcastParams.destroy();
-            sc.setJobDescription(null);
-        }
+    /** Evaluation of the job's models, with the job's configuration. */
+    public Evaluation evaluation() {
+        return new Evaluation(sc, configBroadcast);
     }
 
     @Override

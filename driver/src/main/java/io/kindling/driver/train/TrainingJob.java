@@ -138,14 +138,16 @@ public final class TrainingJob {
                 long stepsBefore = history.stream().mapToLong(r -> r.train().minibatches()).sum();
                 EpochStats stats = engine.trainEpoch(model, data.train(), trainSize, epoch, lr,
                         spec.data().dropLast(), spec.dryRun() ? 1 : 0, progress(toTrain, lr, stepsBefore, metrics));
-                EvalStats validation = evaluate(engine, model, data.validation(), "Validation", epoch);
-                EvalStats test = evaluate(engine, model, data.test(), "Test", epoch);
+                Evaluation evaluation = engine.evaluation();
+                EvalStats validation = evaluate(evaluation, model, data.validation(), "Validation", epoch);
+                EvalStats test = evaluate(evaluation, model, data.test(), "Test", epoch);
                 LOG.info(String.format(Locale.ROOT, "epoch %d: %d examples in %.1f s (%.1f examples/s), lr %.6g",
                         epoch, stats.examples(), stats.seconds(), stats.examples() / stats.seconds(), lr));
                 RoundSplit split = stats.split();
-                LOG.info(String.format(Locale.ROOT, "epoch %d: shuffle %.2f s; %d rounds in %d segments: compute"
+                LOG.info(String.format(Locale.ROOT, "epoch %d: shuffle %.2f s; %d rounds in %d segment%s: compute"
                                 + " %.2f s, exchange %.2f s, segment start and end %.2f s (non-compute %.1f%%)",
-                        epoch, stats.shuffleSeconds(), stats.rounds(), stats.segments(), split.compute(),
+                        epoch, stats.shuffleSeconds(), stats.rounds(), stats.segments(),
+                        stats.segments() == 1 ? "" : "s", split.compute(),
                         split.exchange(), split.segments(), 100 * stats.nonComputeShare()));
                 EpochResult result = new EpochResult(epoch, lr, stats, validation, test, 0);
                 history.add(result);
@@ -174,15 +176,15 @@ public final class TrainingJob {
     }
 
     /** Evaluates a set (null: none) and prints the seed's line for it. */
-    private EvalStats evaluate(ParameterAveraging engine, ModelState model, JavaRDD<Example> set, String name,
+    private EvalStats evaluate(Evaluation evaluation, ModelState model, JavaRDD<Example> set, String name,
                                int epoch) {
         if (set == null) {
             return null;
         }
-        EvalStats stats = engine.evaluate(model.params(), set, spec.testBatchSize(),
+        EvalStats stats = evaluation.evaluate(model.params(), set, spec.testBatchSize(),
                 String.format("epoch %d, %s evaluation", epoch, name.toLowerCase(Locale.ROOT)));
         out.println();
-        out.println(ProgressLog.evalLine(name, stats, engine.regression()));
+        out.println(ProgressLog.evalLine(name, stats, evaluation.regression()));
         out.println();
         return stats;
     }

@@ -104,8 +104,8 @@ class ModelTrainingTest {
         JavaRDD<Example> rdd = test.rdd(LocalSpark.context(), 2, BadRecords.failing());
         WorkerConfig config = TinyNets.config(model, 64, 1, 1, false);
         try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config, 2)) {
-            EvalStats once = engine.evaluate(net.params().toFloatVector(), rdd, 50, "eval");
-            EvalStats twice = engine.evaluate(net.params().toFloatVector(), rdd, 50, "eval");
+            EvalStats once = engine.evaluation().evaluate(net.params().toFloatVector(), rdd, 50, "eval");
+            EvalStats twice = engine.evaluation().evaluate(net.params().toFloatVector(), rdd, 50, "eval");
             assertEquals(once, twice);
             assertEquals(200, once.count());
         }
