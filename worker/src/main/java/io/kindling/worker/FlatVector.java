@@ -100,27 +100,27 @@ public final class FlatVector {
 
     /** Copies values {@code [from, from + n)} into {@code into}, n being its remaining bytes / 4; advances it. */
     public void read(long from, ByteBuffer into) {
-        long n = into.remaining() / Float.BYTES;
-        check(from, n);
-        for (int i = 0; i < parts.length && n > 0; i++) {
-            if (from < starts[i + 1]) {
-                int count = (int) Math.min(n, starts[i + 1] - from);
-                parts[i].read((int) (from - starts[i]), count, into);
-                from += count;
-                n -= count;
-            }
-        }
+        forEachPart(from, into.remaining() / Float.BYTES, (part, offset, count) -> part.read(offset, count, into));
     }
 
     /** Copies {@code from}'s remaining values into {@code [at, at + n)}; advances it. */
     public void write(long at, ByteBuffer from) {
-        long n = from.remaining() / Float.BYTES;
-        check(at, n);
+        forEachPart(at, from.remaining() / Float.BYTES, (part, offset, count) -> part.write(offset, count, from));
+    }
+
+    /** What to do with {@code count} values of a part from {@code offset}. */
+    private interface PartRange {
+        void apply(Part part, int offset, int count);
+    }
+
+    /** Walks values {@code [from, from + n)} part by part, in order. */
+    private void forEachPart(long from, long n, PartRange action) {
+        check(from, n);
         for (int i = 0; i < parts.length && n > 0; i++) {
-            if (at < starts[i + 1]) {
-                int count = (int) Math.min(n, starts[i + 1] - at);
-                parts[i].write((int) (at - starts[i]), count, from);
-                at += count;
+            if (from < starts[i + 1]) {
+                int count = (int) Math.min(n, starts[i + 1] - from);
+                action.apply(parts[i], (int) (from - starts[i]), count);
+                from += count;
                 n -= count;
             }
         }
