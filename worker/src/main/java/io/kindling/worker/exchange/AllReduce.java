@@ -56,6 +56,7 @@ public final class AllReduce implements AutoCloseable {
     private final Peer[] peers;
     private final int[] hostOf;
     private final WeightedMean mean = new WeightedMean();
+    private final ByteBuffer gathered = BlockReader.gatherBuffer();
     // Buffers reused from round to round: a block's buffer is free again once the block is removed.
     private final Map<Integer, Piece[][][]> contributions = new HashMap<>(); // worker → [set][slice][piece]
     private final List<String> contributed = new ArrayList<>(); // published contributions, until read
@@ -251,12 +252,13 @@ public final class AllReduce implements AutoCloseable {
                 BlockReader[] sources = new BlockReader[workers];
                 for (int v = 0; v < workers; v++) {
                     if (hostOf[v] == task) {
-                        sources[v] = new BlockReader(contributions.get(v)[set(round, length)][slice][p].chunks());
+                        Piece own = contributions.get(v)[set(round, length)][slice][p];
+                        sources[v] = new BlockReader(gathered, own.chunks());
                     } else {
                         PeerBlocks.Fetched f = await(pending.get(v).get(p));
                         fetched.add(f);
                         bytesFetched += f.size();
-                        sources[v] = new BlockReader(f.parts());
+                        sources[v] = new BlockReader(gathered, f.parts());
                     }
                     long examples = sources[v].readLong();
                     int steps = sources[v].readInt();
@@ -329,7 +331,7 @@ public final class AllReduce implements AutoCloseable {
         long length = into.length();
         try (PeerBlocks.Fetched f = fetched) {
             bytesFetched += f.size();
-            BlockReader block = new BlockReader(f.parts());
+            BlockReader block = new BlockReader(gathered, f.parts());
             block.readLong();
             block.readInt();
             int values = block.readInt();

@@ -11,11 +11,15 @@ import java.nio.ByteOrder;
  */
 final class BlockReader {
     private final ByteBuffer[] parts;
-    private final ByteBuffer gathered = ByteBuffer.allocate(WeightedMean.CHUNK * Float.BYTES)
-            .order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer gathered;
     private int part;
 
-    BlockReader(ByteBuffer... parts) {
+    /**
+     * @param gathered room for what one read takes ({@link WeightedMean#CHUNK} values) when the
+     *                 buffers' edges cut it: readers used one at a time may share it
+     */
+    BlockReader(ByteBuffer gathered, ByteBuffer... parts) {
+        this.gathered = gathered.order(ByteOrder.LITTLE_ENDIAN);
         this.parts = new ByteBuffer[parts.length];
         for (int i = 0; i < parts.length; i++) {
             this.parts[i] = parts[i].duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -77,6 +81,11 @@ final class BlockReader {
             part++;
         }
         return part < parts.length ? parts[part] : null;
+    }
+
+    /** Room for one read cut by buffer edges, for the readers of one task. */
+    static ByteBuffer gatherBuffer() {
+        return ByteBuffer.allocate(WeightedMean.CHUNK * Float.BYTES);
     }
 
     /** The next {@code n} bytes, gathered across buffers, as a little-endian buffer. */

@@ -33,7 +33,7 @@ class BlockReaderTest {
     @Test
     void valuesCutByBufferEdgesReadWhole() {
         for (int size : new int[] {7, 4096, 1 << 20}) {
-            BlockReader reader = new BlockReader(block(size));
+            BlockReader reader = new BlockReader(BlockReader.gatherBuffer(), block(size));
             assertEquals(640, reader.readLong());
             assertEquals(5, reader.readInt());
             assertEquals(N, reader.readInt());
@@ -52,7 +52,7 @@ class BlockReaderTest {
 
     @Test
     void copiesIntoAVectorAcrossBufferEdges() {
-        BlockReader reader = new BlockReader(block(7));
+        BlockReader reader = new BlockReader(BlockReader.gatherBuffer(), block(7));
         reader.readLong();
         reader.readInt();
         reader.readInt();

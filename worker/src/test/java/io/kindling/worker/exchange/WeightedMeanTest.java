@@ -14,7 +14,7 @@ class WeightedMeanTest {
         for (float x : v) {
             b.putFloat(x);
         }
-        return new BlockReader(b.flip());
+        return new BlockReader(BlockReader.gatherBuffer(), b.flip());
     }
 
     @Test
