@@ -22,6 +22,10 @@ public sealed interface Transform extends Serializable
         return in;
     }
 
+    /**
+     * The transformed example. Steps that keep the shape may work in place: a pipeline's tensor is
+     * its own, made from the example for this one pass.
+     */
     Tensor apply(Tensor in, SplittableRandom random);
 
     /** The pipeline text of this step, e.g. {@code hflip(0.5)}. */
