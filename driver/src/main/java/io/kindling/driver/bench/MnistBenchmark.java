@@ -1,12 +1,12 @@
 package io.kindling.driver.bench;
 
 import io.kindling.datasets.mnist.MnistSource;
+import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.JobSpec;
+import io.kindling.driver.job.RoundSplit;
 import io.kindling.driver.model.ModelFactory;
 import io.kindling.driver.model.PyTorchInit;
 import io.kindling.driver.model.Shape;
-import io.kindling.driver.train.EpochResult;
-import io.kindling.driver.train.JobSpec;
-import io.kindling.driver.train.RoundSplit;
 import io.kindling.driver.train.TrainingJob;
 import io.kindling.worker.EvalStats;
 import io.kindling.worker.LocalEvaluation;

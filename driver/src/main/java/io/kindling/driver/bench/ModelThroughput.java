@@ -1,9 +1,9 @@
 package io.kindling.driver.bench;
 
+import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.model.ModelFactory;
 import io.kindling.driver.model.ModelZoo;
 import io.kindling.driver.model.Shape;
-import io.kindling.driver.train.JobSpec;
 import io.kindling.worker.Backend;
 import io.kindling.worker.layers.CpuKernels;
 import java.util.ArrayList;

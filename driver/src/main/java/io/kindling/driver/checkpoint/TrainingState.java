@@ -2,8 +2,8 @@ package io.kindling.driver.checkpoint;
 
 import io.kindling.datasets.DataSummary;
 import io.kindling.datasets.DatasetInfo;
-import io.kindling.driver.train.EpochResult;
-import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.schedule.LrSchedule;
 import java.util.List;
 

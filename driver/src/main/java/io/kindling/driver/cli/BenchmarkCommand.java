@@ -5,7 +5,7 @@ import io.kindling.datasets.mnist.MnistFiles;
 import io.kindling.driver.bench.GemmRate;
 import io.kindling.driver.bench.MnistBenchmark;
 import io.kindling.driver.bench.ModelThroughput;
-import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.job.JobSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,11 +1,11 @@
 package io.kindling.driver.cli;
 
 import io.kindling.datasets.transform.Pipeline;
+import io.kindling.driver.job.DataSpec;
+import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.train.ClassificationReport;
-import io.kindling.driver.train.DataSpec;
-import io.kindling.driver.train.JobData;
 import io.kindling.driver.train.Evaluation;
-import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.train.JobData;
 import io.kindling.driver.train.ProgressLog;
 import io.kindling.driver.train.ThreadBudget;
 import io.kindling.worker.EvalReport;

@@ -1,10 +1,10 @@
 package io.kindling.driver.cli;
 
+import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.model.ModelBuilder;
 import io.kindling.driver.model.ModelFactory;
 import io.kindling.driver.model.ModelZoo;
 import io.kindling.driver.model.Shape;
-import io.kindling.driver.train.JobSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;

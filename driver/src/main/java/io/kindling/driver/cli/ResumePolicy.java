@@ -1,7 +1,7 @@
 package io.kindling.driver.cli;
 
 import io.kindling.driver.checkpoint.TrainingState;
-import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.job.JobSpec;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;

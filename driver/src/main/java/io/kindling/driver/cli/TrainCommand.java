@@ -1,10 +1,11 @@
 package io.kindling.driver.cli;
 
 import io.kindling.driver.checkpoint.CheckpointStore;
+import io.kindling.driver.job.JobSpec;
+import io.kindling.driver.job.OptimizerSpec;
+import io.kindling.driver.job.SchedulerSpec;
 import io.kindling.driver.model.ModelZoo;
-import io.kindling.driver.model.Optimizers;
-import io.kindling.driver.schedule.SchedulerSpec;
-import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.schedule.LrSchedule;
 import io.kindling.driver.train.TrainingJob;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -300,7 +301,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             SchedulerSpec schedule = new SchedulerSpec(scheduler, gamma, stepSize, milestones, tMax, etaMin,
                     plateauMode, factor, patience, threshold, thresholdMode, cooldown, minLr, plateauMetric, lrLambda);
-            schedule.create(1.0, epochs); // checks the scheduler's own arguments now, not after an epoch
+            LrSchedule.of(schedule, 1.0, epochs); // checks the scheduler's own arguments now, not after an epoch
             JobSpec.Builder b = JobSpec.builder().model(model).modelFile(modelFile).hidden(hidden).loss(loss)
                     .dataset(dataset).dataDir(dataDir != null ? dataDir : DataDirs.defaultFor(dataset))
                     .mirrors(mirrors).download(download).trainData(trainData).testData(testData).csvHeader(csvHeader)
@@ -349,7 +350,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     static final class OptimizerNames extends ArrayList<String> {
         OptimizerNames() {
-            super(Optimizers.NAMES);
+            super(OptimizerSpec.NAMES);
         }
     }
 

@@ -2,9 +2,9 @@ package io.kindling.driver.cli;
 
 import io.kindling.datasets.DatasetInfo;
 import io.kindling.driver.checkpoint.Checkpoints;
+import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.checkpoint.TrainingState;
-import io.kindling.driver.train.DataSpec;
-import io.kindling.driver.train.ModelWriter;
+import io.kindling.driver.job.DataSpec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

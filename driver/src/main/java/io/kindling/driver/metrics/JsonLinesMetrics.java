@@ -3,7 +3,7 @@ package io.kindling.driver.metrics;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kindling.driver.Json;
-import io.kindling.driver.train.EpochResult;
+import io.kindling.driver.job.EpochResult;
 import io.kindling.worker.EvalStats;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.kindling.driver.metrics;
 
-import io.kindling.driver.train.EpochResult;
+import io.kindling.driver.job.EpochResult;
 
 /** Where a training job reports its metrics: every log interval and every finished epoch. */
 public interface MetricsSink extends AutoCloseable {

@@ -1,7 +1,7 @@
 package io.kindling.driver.metrics;
 
 import io.kindling.datasets.HadoopFiles;
-import io.kindling.driver.train.EpochResult;
+import io.kindling.driver.job.EpochResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

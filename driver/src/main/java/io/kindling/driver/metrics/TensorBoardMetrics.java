@@ -1,6 +1,6 @@
 package io.kindling.driver.metrics;
 
-import io.kindling.driver.train.EpochResult;
+import io.kindling.driver.job.EpochResult;
 import io.kindling.worker.EvalStats;
 import org.apache.hadoop.fs.FSDataOutputStream;
 

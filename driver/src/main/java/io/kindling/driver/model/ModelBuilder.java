@@ -1,5 +1,7 @@
 package io.kindling.driver.model;
 
+import io.kindling.driver.job.JobSpec;
+import io.kindling.driver.job.OptimizerSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -261,7 +263,7 @@ public final class ModelBuilder {
             case "cross_entropy" -> LossFunctions.LossFunction.MCXENT;
             case "mse" -> LossFunctions.LossFunction.MSE;
             default -> throw new IllegalArgumentException(output.where() + ": loss " + lossOfOutput
-                    + ", expected one of " + ModelSpec.LOSSES);
+                    + ", expected one of " + JobSpec.LOSSES);
         };
         Activation act = lossOfOutput.equals("mse")
                 ? (finalActivation == null ? Activation.IDENTITY : finalActivation.equals("softmax")

@@ -1,6 +1,6 @@
 package io.kindling.driver.model;
 
-import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.job.JobSpec;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

@@ -3,6 +3,7 @@ package io.kindling.driver.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.kindling.driver.job.JobSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,13 +27,12 @@ import java.util.Map;
  * loss; a trailing {@code log_softmax} or {@code softmax} activation belongs to it.
  */
 public record ModelSpec(String name, String loss, List<LayerSpec> layers) {
-    public static final List<String> LOSSES = List.of("nll", "cross_entropy", "mse");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     public ModelSpec {
         layers = List.copyOf(layers);
-        if (loss != null && !LOSSES.contains(loss)) {
-            throw new IllegalArgumentException("loss " + loss + ": unknown, expected one of " + LOSSES);
+        if (loss != null && !JobSpec.LOSSES.contains(loss)) {
+            throw new IllegalArgumentException("loss " + loss + ": unknown, expected one of " + JobSpec.LOSSES);
         }
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("layers: the model has none");

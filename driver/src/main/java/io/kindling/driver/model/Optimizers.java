@@ -1,5 +1,6 @@
 package io.kindling.driver.model;
 
+import io.kindling.driver.job.OptimizerSpec;
 import io.kindling.worker.optim.Adadelta;
 import io.kindling.worker.optim.Adam;
 import io.kindling.worker.optim.RmsProp;
@@ -12,32 +13,9 @@ import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
 
-/** The optimisers `--optimizer` offers, each following torch.optim's update rule and defaults. */
+/** DL4J updaters for the optimisers `--optimizer` offers ({@link OptimizerSpec#NAMES}). */
 public final class Optimizers {
-    public static final List<String> NAMES = List.of("adadelta", "adam", "adamw", "rmsprop", "sgd");
-
     private Optimizers() {
-    }
-
-    static void requireKnown(String name) {
-        if (!NAMES.contains(name)) {
-            throw new IllegalArgumentException("--optimizer " + name + ": unknown, expected one of " + NAMES);
-        }
-    }
-
-    /** The learning rate when `--lr` is not given: the seed's 1.0 for Adadelta, else PyTorch's default. */
-    public static double defaultLearningRate(String name) {
-        requireKnown(name);
-        return switch (name) {
-            case "adadelta" -> Adadelta.DEFAULT_LR;
-            case "adam", "adamw" -> 1e-3;
-            default -> 0.01;
-        };
-    }
-
-    /** The weight decay when `--weight-decay` is not given: PyTorch's 0.01 for AdamW, else 0. */
-    public static double defaultWeightDecay(String name) {
-        return name.equals("adamw") ? 0.01 : 0;
     }
 
     public static IUpdater updater(OptimizerSpec spec) {

@@ -5,7 +5,7 @@ import io.kindling.datasets.DatasetInfo;
 import io.kindling.datasets.Example;
 import io.kindling.datasets.csv.CsvSource;
 import io.kindling.datasets.images.ImageFolderSource;
-import io.kindling.driver.train.DataSpec;
+import io.kindling.driver.job.DataSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

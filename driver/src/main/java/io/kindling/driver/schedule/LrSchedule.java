@@ -2,7 +2,8 @@ package io.kindling.driver.schedule;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.kindling.driver.train.EpochResult;
+import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.SchedulerSpec;
 
 /**
  * A learning-rate scheduler stepped once per epoch, with the meaning of its torch.optim.lr_scheduler
@@ -22,6 +23,20 @@ import io.kindling.driver.train.EpochResult;
 })
 public sealed interface LrSchedule
         permits ConstantLr, StepLr, MultiStepLr, ExponentialLr, CosineAnnealingLr, LambdaLr, ReduceLrOnPlateau {
+
+    /** The schedule a job starting at {@code lr} for {@code epochs} epochs follows. */
+    static LrSchedule of(SchedulerSpec spec, double lr, int epochs) {
+        return switch (spec.name()) {
+            case "step" -> new StepLr(lr, spec.stepSize(), spec.gamma());
+            case "multistep" -> new MultiStepLr(lr, spec.milestones(), spec.gamma());
+            case "exponential" -> new ExponentialLr(lr, spec.gamma());
+            case "cosine" -> new CosineAnnealingLr(lr, spec.tMax() > 0 ? spec.tMax() : epochs, spec.etaMin());
+            case "plateau" -> ReduceLrOnPlateau.starting(lr, spec.metric(), spec.mode(), spec.factor(), spec.patience(),
+                    spec.threshold(), spec.thresholdMode(), spec.cooldown(), spec.minLr());
+            case "lambda" -> new LambdaLr(lr, spec.lambda());
+            default -> new ConstantLr(lr);
+        };
+    }
 
     /** The learning rate epoch {@code epoch} (1-based) trains with. */
     double lr(int epoch);

@@ -1,7 +1,7 @@
 package io.kindling.driver.schedule;
 
-import io.kindling.driver.train.EpochResult;
-import io.kindling.driver.train.Metric;
+import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.Metric;
 
 /**
  * ReduceLROnPlateau, stepped with an epoch metric (test loss by default): when the metric has not

@@ -3,6 +3,8 @@ package io.kindling.driver.train;
 import io.kindling.datasets.EpochPlan;
 import io.kindling.datasets.EpochShuffle;
 import io.kindling.datasets.Example;
+import io.kindling.driver.job.EpochStats;
+import io.kindling.driver.job.RoundSplit;
 import io.kindling.worker.ModelState;
 import io.kindling.worker.SegmentPlan;
 import io.kindling.worker.SegmentResult;

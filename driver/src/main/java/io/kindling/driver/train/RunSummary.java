@@ -1,5 +1,7 @@
 package io.kindling.driver.train;
 
+import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.Metric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

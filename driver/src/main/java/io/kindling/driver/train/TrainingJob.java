@@ -3,8 +3,15 @@ package io.kindling.driver.train;
 import io.kindling.datasets.DataSummary;
 import io.kindling.datasets.Example;
 import io.kindling.driver.checkpoint.CheckpointStore;
+import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.checkpoint.Versions;
+import io.kindling.driver.job.DataSpec;
+import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.EpochStats;
+import io.kindling.driver.job.JobSpec;
+import io.kindling.driver.job.Metric;
+import io.kindling.driver.job.RoundSplit;
 import io.kindling.driver.metrics.MetricsSink;
 import io.kindling.driver.metrics.RunDirectory;
 import io.kindling.driver.metrics.TrainPoint;
@@ -221,7 +228,7 @@ public final class TrainingJob {
     /** The saved schedule; an --lr given on resume becomes the rate of the first resumed epoch. */
     private LrSchedule schedule(TrainingState resumed, int first) {
         if (resumed == null) {
-            return spec.scheduler().create(spec.optimizer().lr(), spec.epochs());
+            return LrSchedule.of(spec.scheduler(), spec.optimizer().lr(), spec.epochs());
         }
         LrSchedule saved = resumed.lrScheduler();
         return spec.optimizer().lr() == resumed.spec().optimizer().lr() ? saved : saved.withLrAt(first, spec.optimizer().lr());

@@ -3,9 +3,9 @@ package io.kindling.driver.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.model.ModelFactory;
 import io.kindling.driver.model.Shape;
-import io.kindling.driver.train.JobSpec;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.datasets.DataSummary;
 import io.kindling.datasets.testing.MiniHdfs;
-import io.kindling.driver.train.EpochResult;
-import io.kindling.driver.train.EpochStats;
-import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.EpochStats;
+import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.schedule.StepLr;
 import io.kindling.worker.EvalStats;
 import io.kindling.worker.TinyNets;

@@ -8,7 +8,7 @@ import io.kindling.datasets.testing.MiniHdfs;
 import io.kindling.datasets.testing.SyntheticMnist;
 import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.checkpoint.TrainingState;
-import io.kindling.driver.train.EpochResult;
+import io.kindling.driver.job.EpochResult;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

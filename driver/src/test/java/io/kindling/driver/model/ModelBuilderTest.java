@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kindling.driver.train.JobSpec;
+import io.kindling.driver.job.JobSpec;
+import io.kindling.driver.job.OptimizerSpec;
 import io.kindling.worker.TinyNets;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.kindling.driver.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.kindling.driver.job.OptimizerSpec;
 import io.kindling.worker.TinyNets;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

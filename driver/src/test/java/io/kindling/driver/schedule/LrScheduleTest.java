@@ -3,8 +3,8 @@ package io.kindling.driver.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kindling.driver.train.EpochResult;
-import io.kindling.driver.train.EpochStats;
+import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.EpochStats;
 import io.kindling.worker.EvalStats;
 import java.util.List;
 import java.util.function.IntToDoubleFunction;

@@ -12,6 +12,9 @@ import io.kindling.datasets.testing.SyntheticMnist;
 import io.kindling.driver.CsvBlobs;
 import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.checkpoint.TrainingState;
+import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.JobSpec;
+import io.kindling.driver.job.SchedulerSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -149,8 +152,8 @@ class DatasetTrainingTest {
         assertTrue(console.toString(StandardCharsets.UTF_8).contains("Skipped 2 bad records (--skip-bad-records)"));
     }
 
-    private static io.kindling.driver.schedule.SchedulerSpec plateauOnValidationLoss() {
-        return new io.kindling.driver.schedule.SchedulerSpec("plateau", 0.7, 1, List.of(), 0, 0, "min", 0.5, 0, 1e-4,
+    private static io.kindling.driver.job.SchedulerSpec plateauOnValidationLoss() {
+        return new io.kindling.driver.job.SchedulerSpec("plateau", 0.7, 1, List.of(), 0, 0, "min", 0.5, 0, 1e-4,
                 "rel", 0, 0, "validation_loss", null);
     }
 }

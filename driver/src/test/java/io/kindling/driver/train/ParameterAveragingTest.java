@@ -10,6 +10,12 @@ import io.kindling.datasets.Example;
 import io.kindling.datasets.Permutation;
 import io.kindling.datasets.Shard;
 import io.kindling.datasets.testing.LocalSpark;
+import io.kindling.driver.job.EpochStats;
+import io.kindling.driver.job.OptimizerSpec;
+import io.kindling.driver.job.RoundSplit;
+import io.kindling.driver.model.ModelBuilder;
+import io.kindling.driver.model.ModelSpec;
+import io.kindling.driver.model.Shape;
 import io.kindling.worker.MinibatchAssembler;
 import io.kindling.worker.ModelState;
 import io.kindling.worker.TinyNets;
@@ -22,21 +28,17 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.BlockId;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.Test;
-import io.kindling.driver.model.ModelBuilder;
-import io.kindling.driver.model.ModelSpec;
-import io.kindling.driver.model.OptimizerSpec;
-import io.kindling.driver.model.Shape;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The engine's defining equivalences, coverage of every example, and what segments and task counts

@@ -2,6 +2,9 @@ package io.kindling.driver.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.EpochStats;
+import io.kindling.driver.job.Metric;
 import io.kindling.worker.EvalStats;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kindling.datasets.Example;
 import io.kindling.datasets.BadRecords;
+import io.kindling.datasets.Example;
 import io.kindling.datasets.Shard;
 import io.kindling.datasets.mnist.MnistSource;
 import io.kindling.datasets.testing.LocalSpark;
 import io.kindling.datasets.testing.MiniHdfs;
 import io.kindling.datasets.testing.SyntheticMnist;
 import io.kindling.driver.MnistForTests;
+import io.kindling.driver.checkpoint.ModelWriter;
+import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.JobSpec;
 import io.kindling.worker.TinyNets;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.kindling.driver.train;
+package io.kindling.driver.job;
 
 /**
  * Where an epoch's training segments spent their time, in seconds.
@@ -14,7 +14,7 @@ public record RoundSplit(double compute, double exchange, double segments) {
         return compute + exchange + segments;
     }
 
-    RoundSplit plus(double compute, double exchange, double segments) {
+    public RoundSplit plus(double compute, double exchange, double segments) {
         return new RoundSplit(this.compute + compute, this.exchange + exchange, this.segments + segments);
     }
 }

@@ -1,4 +1,4 @@
-package io.kindling.driver.train;
+package io.kindling.driver.job;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.kindling.driver.schedule;
+package io.kindling.driver.job;
 
 import java.io.Serializable;
 import java.util.List;
@@ -25,19 +25,5 @@ public record SchedulerSpec(String name, double gamma, int stepSize, List<Intege
         if (!(gamma > 0) || Double.isInfinite(gamma)) {
             throw new IllegalArgumentException("--gamma " + gamma + ": expected a positive number");
         }
-    }
-
-    /** The schedule a job starting at {@code lr} for {@code epochs} epochs follows. */
-    public LrSchedule create(double lr, int epochs) {
-        return switch (name) {
-            case "step" -> new StepLr(lr, stepSize, gamma);
-            case "multistep" -> new MultiStepLr(lr, milestones, gamma);
-            case "exponential" -> new ExponentialLr(lr, gamma);
-            case "cosine" -> new CosineAnnealingLr(lr, tMax > 0 ? tMax : epochs, etaMin);
-            case "plateau" -> ReduceLrOnPlateau.starting(lr, metric, mode, factor, patience, threshold,
-                    thresholdMode, cooldown, minLr);
-            case "lambda" -> new LambdaLr(lr, lambda);
-            default -> new ConstantLr(lr);
-        };
     }
 }

@@ -1,4 +1,4 @@
-package io.kindling.driver.train;
+package io.kindling.driver.job;
 
 import io.kindling.datasets.csv.CsvOptions;
 import io.kindling.datasets.transform.Pipeline;

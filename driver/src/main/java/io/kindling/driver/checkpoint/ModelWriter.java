@@ -1,8 +1,9 @@
-package io.kindling.driver.train;
+package io.kindling.driver.checkpoint;
 
 import io.kindling.datasets.DatasetInfo;
-import io.kindling.driver.Json;
 import io.kindling.datasets.HadoopFiles;
+import io.kindling.driver.Json;
+import io.kindling.driver.job.DataSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

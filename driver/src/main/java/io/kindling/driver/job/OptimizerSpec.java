@@ -1,6 +1,8 @@
-package io.kindling.driver.model;
+package io.kindling.driver.job;
 
+import io.kindling.worker.optim.Adadelta;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * The optimiser of a job, with torch.optim's meaning of each argument.
@@ -10,8 +12,11 @@ import java.io.Serializable;
  */
 public record OptimizerSpec(String name, double lr, double momentum, boolean nesterov, double weightDecay,
                             double clipGradNorm) implements Serializable {
+    /** The optimisers `--optimizer` offers, each following torch.optim's update rule and defaults. */
+    public static final List<String> NAMES = List.of("adadelta", "adam", "adamw", "rmsprop", "sgd");
+
     public OptimizerSpec {
-        Optimizers.requireKnown(name);
+        requireKnown(name);
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("--lr " + lr + ": expected a positive number");
         }
@@ -30,5 +35,26 @@ public record OptimizerSpec(String name, double lr, double momentum, boolean nes
         if (clipGradNorm < 0) {
             throw new IllegalArgumentException("--clip-grad-norm " + clipGradNorm + ": expected a number >= 0");
         }
+    }
+
+    public static void requireKnown(String name) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("--optimizer " + name + ": unknown, expected one of " + NAMES);
+        }
+    }
+
+    /** The learning rate when `--lr` is not given: the seed's 1.0 for Adadelta, else PyTorch's default. */
+    public static double defaultLearningRate(String name) {
+        requireKnown(name);
+        return switch (name) {
+            case "adadelta" -> Adadelta.DEFAULT_LR;
+            case "adam", "adamw" -> 1e-3;
+            default -> 0.01;
+        };
+    }
+
+    /** The weight decay when `--weight-decay` is not given: PyTorch's 0.01 for AdamW, else 0. */
+    public static double defaultWeightDecay(String name) {
+        return name.equals("adamw") ? 0.01 : 0;
     }
 }

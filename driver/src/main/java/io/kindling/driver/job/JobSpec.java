@@ -1,9 +1,5 @@
-package io.kindling.driver.train;
+package io.kindling.driver.job;
 
-import io.kindling.driver.model.ModelSpec;
-import io.kindling.driver.model.Optimizers;
-import io.kindling.driver.model.OptimizerSpec;
-import io.kindling.driver.schedule.SchedulerSpec;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +28,8 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
                       int logInterval, boolean dryRun, String saveModel, int workers, int averagingFrequency,
                       String optimizerState, Double segmentSeconds, String checkpointDir, int keepLast,
                       String keepBest, String runDir) implements Serializable {
+    /** The losses `--loss` and model specs name: NLL on log-softmax, cross-entropy on logits, MSE. */
+    public static final List<String> LOSSES = List.of("nll", "cross_entropy", "mse");
     public static final List<String> OPTIMIZER_STATES = List.of("averaged", "local");
     public static final double DEFAULT_SEGMENT_SECONDS = 60;
 
@@ -49,8 +47,8 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         if ((model == null) == (modelFile == null)) {
             throw new IllegalArgumentException("--model and --model-file: expected exactly one of them");
         }
-        if (loss != null && !ModelSpec.LOSSES.contains(loss)) {
-            throw new IllegalArgumentException("--loss " + loss + ": unknown, expected one of " + ModelSpec.LOSSES);
+        if (loss != null && !LOSSES.contains(loss)) {
+            throw new IllegalArgumentException("--loss " + loss + ": unknown, expected one of " + LOSSES);
         }
         atLeast("--epochs", epochs, 1);
         atLeast("--batch-size", batchSize, 1);
@@ -301,8 +299,8 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
 
         public JobSpec build() {
             OptimizerSpec o = new OptimizerSpec(optimizer,
-                    Double.isNaN(lr) ? Optimizers.defaultLearningRate(optimizer) : lr, momentum, nesterov,
-                    Double.isNaN(weightDecay) ? Optimizers.defaultWeightDecay(optimizer) : weightDecay, clipGradNorm);
+                    Double.isNaN(lr) ? OptimizerSpec.defaultLearningRate(optimizer) : lr, momentum, nesterov,
+                    Double.isNaN(weightDecay) ? OptimizerSpec.defaultWeightDecay(optimizer) : weightDecay, clipGradNorm);
             DataSpec d = new DataSpec(dataset, dataDir, mirrors, download, trainData, testData, csvHeader, labelColumn,
                     delimiter, regression, imageHeight, imageWidth, grayscale, transforms, validationSplit, dropLast,
                     cache, skipBadRecords, limitTrain, limitTest);
