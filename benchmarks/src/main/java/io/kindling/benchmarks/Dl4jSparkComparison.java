@@ -1,11 +1,12 @@
 package io.kindling.benchmarks;
 
 import io.kindling.datasets.Example;
-import io.kindling.datasets.mnist.MnistFetch;
 import io.kindling.datasets.mnist.MnistFiles;
 import io.kindling.datasets.mnist.MnistSource;
 import io.kindling.driver.Main;
 import io.kindling.driver.bench.PlainFit;
+import io.kindling.driver.data.Datasets;
+import io.kindling.driver.data.Mnist;
 import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.model.ModelFactory;
 import io.kindling.driver.model.PyTorchInit;
@@ -66,7 +67,7 @@ public final class Dl4jSparkComparison {
     private static void run(Options o) {
         Configuration hadoop = new Configuration();
         if (!MnistFiles.present(o.dataDir, hadoop)) {
-            MnistFetch.into(o.dataDir, List.of(), hadoop, System.out::println);
+            new Mnist().fetch(o.dataDir, List.of(), hadoop, System.out::println);
         }
         JobSpec spec = JobSpec.builder().dataDir(o.dataDir).download(false).epochs(1).seed(o.seed)
                 .limitTrain(o.limitTrain).limitTest(o.limitTest).workers(o.workers).averagingFrequency(o.k).build();
@@ -78,7 +79,7 @@ public final class Dl4jSparkComparison {
         net.init();
         PyTorchInit.initBiases(net);
         WorkerConfig config = new WorkerConfig(conf.toJson(), spec.batchSize(), o.k, train.info(),
-                spec.data().pipeline(), spec.seed(), 1, false, 0);
+                Datasets.transforms(spec.data()), spec.seed(), 1, false, 0);
 
         // The same shuffled minibatches as the plain run, built once on the driver as DataSets.
         List<Example> ordered = PlainFit.firstEpochOrder(PlainFit.readAll(train, hadoop), spec.seed());

@@ -1,7 +1,6 @@
 package io.kindling.driver;
 
-import io.kindling.datasets.mnist.MnistFetch;
-import io.kindling.driver.cli.DataDirs;
+import io.kindling.driver.data.Mnist;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -15,8 +14,9 @@ public final class MnistForTests {
     }
 
     public static synchronized String dir() {
-        String dir = DataDirs.defaultFor("mnist");
-        MnistFetch.into(dir, mirrors(), new Configuration(), line -> { });
+        Mnist mnist = new Mnist();
+        String dir = mnist.defaultDir();
+        mnist.fetch(dir, mirrors(), new Configuration(), line -> { });
         return dir;
     }
 

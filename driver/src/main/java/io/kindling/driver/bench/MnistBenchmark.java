@@ -1,6 +1,7 @@
 package io.kindling.driver.bench;
 
 import io.kindling.datasets.mnist.MnistSource;
+import io.kindling.driver.data.Datasets;
 import io.kindling.driver.job.EpochResult;
 import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.job.RoundSplit;
@@ -57,7 +58,7 @@ public final class MnistBenchmark {
         out.printf(Locale.ROOT, "(a) plain DL4J fit: %d examples, batch %d, %d threads%n",
                 train.size(), spec.batchSize(), cores);
         WorkerConfig evalConfig = new WorkerConfig(conf.toJson(), spec.batchSize(), 1, train.info(),
-                spec.data().pipeline(), spec.seed(), cores, false, 0);
+                Datasets.transforms(spec.data()), spec.seed(), cores, false, 0);
         double seconds = PlainFit.epoch(net, PlainFit.readAll(train, hadoop), evalConfig.assembler(), spec.batchSize(),
                 spec.seed(), cores);
         EvalStats plainTest = LocalEvaluation.run(evalConfig, net.params().toFloatVector(),

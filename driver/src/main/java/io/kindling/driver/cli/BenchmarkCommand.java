@@ -1,10 +1,9 @@
 package io.kindling.driver.cli;
 
-import io.kindling.datasets.mnist.MnistFetch;
-import io.kindling.datasets.mnist.MnistFiles;
 import io.kindling.driver.bench.GemmRate;
 import io.kindling.driver.bench.MnistBenchmark;
 import io.kindling.driver.bench.ModelThroughput;
+import io.kindling.driver.data.Mnist;
 import io.kindling.driver.job.JobSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +48,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     int averagingFrequency = 5;
 
     @Option(names = "--data-dir", paramLabel = "URI", description = "MNIST directory (default: ${DEFAULT-VALUE}).")
-    String dataDir = DataDirs.defaultFor("mnist");
+    String dataDir = new Mnist().defaultDir();
 
     @Option(names = "--mirror", paramLabel = "URI", description = "Extra mirror if MNIST must be fetched. Repeatable.")
     List<String> mirrors = new ArrayList<>();
@@ -90,12 +89,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (skipEpoch) {
             return 0;
         }
-        if (!MnistFiles.present(dataDir, new Configuration())) {
-            MnistFetch.into(dataDir, mirrors, new Configuration(), System.out::println);
-        }
-        JobSpec spec = JobSpec.builder().dataDir(dataDir).mirrors(mirrors).download(false).epochs(1).seed(seed)
+        JobSpec spec = JobSpec.builder().dataDir(dataDir).mirrors(mirrors).download(true).epochs(1).seed(seed)
                 .logInterval(100).limitTrain(limitTrain).limitTest(limitTest).workers(workers)
                 .averagingFrequency(averagingFrequency).checkpointDir(checkpointDir).build();
+        new Mnist().ensure(spec.data(), new Configuration(), System.out);
         try (JavaSparkContext sc = SparkContexts.create(master, "kindling benchmark")) {
             new MnistBenchmark(spec, System.out).run(sc);
         }

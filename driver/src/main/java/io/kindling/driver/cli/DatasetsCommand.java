@@ -1,7 +1,7 @@
 package io.kindling.driver.cli;
 
-import io.kindling.datasets.cifar.CifarFetch;
-import io.kindling.datasets.mnist.MnistFetch;
+import io.kindling.driver.data.Dataset;
+import io.kindling.driver.data.Datasets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -32,12 +32,13 @@ public final class DatasetsCommand {
 
         @Override
         public void run() {
-            String target = dir != null ? dir : DataDirs.defaultFor(dataset);
-            switch (dataset) {
-                case "mnist" -> MnistFetch.into(target, mirrors, new Configuration(), System.out::println);
-                case "cifar10" -> CifarFetch.into(target, mirrors, new Configuration(), System.out::println);
-                default -> throw new IllegalArgumentException("dataset " + dataset + ": unknown, expected mnist or cifar10");
+            Dataset kind = Datasets.named(dataset);
+            if (!kind.downloadable()) {
+                throw new IllegalArgumentException("dataset " + dataset + ": the user's files, nothing to fetch; expected"
+                        + " one of " + Datasets.ALL.stream().filter(Dataset::downloadable).map(Dataset::name).toList());
             }
+            String target = dir != null ? dir : kind.defaultDir();
+            kind.fetch(target, mirrors, new Configuration(), System.out::println);
             System.out.println(dataset + " is in " + target);
         }
     }

@@ -1,7 +1,7 @@
 package io.kindling.driver.cli;
 
 import io.kindling.datasets.DatasetFormatException;
-import io.kindling.datasets.fetch.FetchException;
+import io.kindling.driver.data.fetch.FetchException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.regex.Matcher;

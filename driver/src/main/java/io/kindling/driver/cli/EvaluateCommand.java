@@ -1,6 +1,7 @@
 package io.kindling.driver.cli;
 
 import io.kindling.datasets.transform.Pipeline;
+import io.kindling.driver.data.Datasets;
 import io.kindling.driver.job.DataSpec;
 import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.train.ClassificationReport;
@@ -100,7 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     shared.destroy();
                 }
                 System.out.printf("Evaluated %s on %s%n", trained.description(),
-                        data.isFiles() ? data.testData() : data.dir());
+                        Datasets.named(data.dataset()).readsUserFiles() ? data.testData() : data.dir());
                 System.out.println();
                 System.out.println(ProgressLog.evalLine("Test", report.stats(), trained.data().isRegression()));
                 System.out.println();

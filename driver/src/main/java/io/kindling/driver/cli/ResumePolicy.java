@@ -1,6 +1,7 @@
 package io.kindling.driver.cli;
 
 import io.kindling.driver.checkpoint.TrainingState;
+import io.kindling.driver.data.Datasets;
 import io.kindling.driver.job.JobSpec;
 import java.util.Objects;
 import java.util.Set;
@@ -57,7 +58,7 @@ final class ResumePolicy {
             new Fixed("--regression", s -> s.data().regression()),
             new Fixed("--image-size", s -> s.data().imageHeight() + "x" + s.data().imageWidth()),
             new Fixed("--grayscale", s -> s.data().grayscale()),
-            new Fixed("--transforms", s -> s.data().pipeline().text()),
+            new Fixed("--transforms", s -> Datasets.transforms(s.data()).text()),
             new Fixed("--validation-split", s -> s.data().validationSplit()),
             new Fixed("--drop-last", s -> s.data().dropLast()),
             new Fixed("--batch-size", JobSpec::batchSize),

@@ -1,6 +1,9 @@
 package io.kindling.driver.cli;
 
 import io.kindling.driver.checkpoint.CheckpointStore;
+import io.kindling.driver.data.Dataset;
+import io.kindling.driver.data.Datasets;
+import io.kindling.driver.data.Mnist;
 import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.job.OptimizerSpec;
 import io.kindling.driver.job.SchedulerSpec;
@@ -23,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a model with parameter averaging on Spark, evaluating after every epoch.")
 public final class TrainCommand implements Callable<Integer> {
-    private static final JobSpec DEFAULTS = JobSpec.builder().dataDir(DataDirs.defaultFor("mnist")).build();
+    private static final JobSpec DEFAULTS = JobSpec.builder().dataDir(new Mnist().defaultDir()).build();
     private static final SchedulerSpec SCHEDULER = DEFAULTS.scheduler();
 
     @Spec
@@ -303,7 +306,7 @@ public final class TrainCommand implements Callable<Integer> {
                     plateauMode, factor, patience, threshold, thresholdMode, cooldown, minLr, plateauMetric, lrLambda);
             LrSchedule.of(schedule, 1.0, epochs); // checks the scheduler's own arguments now, not after an epoch
             JobSpec.Builder b = JobSpec.builder().model(model).modelFile(modelFile).hidden(hidden).loss(loss)
-                    .dataset(dataset).dataDir(dataDir != null ? dataDir : DataDirs.defaultFor(dataset))
+                    .dataset(dataset).dataDir(dataDir != null ? dataDir : Datasets.named(dataset).defaultDir())
                     .mirrors(mirrors).download(download).trainData(trainData).testData(testData).csvHeader(csvHeader)
                     .labelColumn(labelColumn).delimiter(delimiter).regression(regression).imageSize(size[0], size[1])
                     .grayscale(grayscale).transforms(transforms).validationSplit(validationSplit).dropLast(dropLast)
@@ -320,7 +323,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (weightDecay != null) {
                 b.weightDecay(weightDecay);
             }
-            return b.build();
+            JobSpec spec = b.build();
+            Datasets.of(spec.data()); // the dataset's own checks, before Spark starts
+            return spec;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
         }

@@ -2,7 +2,6 @@ package io.kindling.driver.job;
 
 import java.io.Serializable;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Everything that defines a training job, as the user gave it (defaults resolved). Printed when the
@@ -77,53 +76,6 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
     /** The model's name in logs: the zoo name or the model file. */
     public String modelName() {
         return model != null ? model : modelFile;
-    }
-
-    /** A few lines naming every setting, printed at the start of a job. */
-    public String describe() {
-        OptimizerSpec o = optimizer;
-        StringBuilder s = new StringBuilder();
-        DataSpec d = data;
-        s.append(String.format(Locale.ROOT, "Kindling job: model=%s%s%s dataset=%s %s%n", modelName(),
-                "mlp".equals(model) ? " hidden=" + hidden : "", loss == null ? "" : " loss=" + loss, d.dataset(),
-                d.isFiles() ? "train-data=" + d.trainData() + " test-data=" + d.testData() : "data-dir=" + d.dir()));
-        s.append(String.format(Locale.ROOT, "  transforms=%s validation-split=%s drop-last=%s cache=%s%s%n",
-                d.pipeline().text().isEmpty() ? "none" : "\"" + d.pipeline().text() + "\"", d.validationSplit(),
-                d.dropLast(), d.cache(), d.skipBadRecords() ? " skip-bad-records" : ""));
-        s.append(String.format(Locale.ROOT, "  epochs=%d batch-size=%d test-batch-size=%d seed=%d workers=%s"
-                        + " averaging-frequency=%d optimizer-state=%s segment-seconds=%s%n", epochs, batchSize,
-                testBatchSize, seed, workers == 0 ? "default" : workers, averagingFrequency, optimizerState,
-                segmentSeconds));
-        s.append(String.format(Locale.ROOT, "  optimizer=%s lr=%s%s%s%s%s scheduler=%s%n", o.name(), o.lr(),
-                o.momentum() > 0 ? " momentum=" + o.momentum() : "", o.nesterov() ? " nesterov" : "",
-                o.weightDecay() > 0 ? " weight-decay=" + o.weightDecay() : "",
-                o.clipGradNorm() > 0 ? " clip-grad-norm=" + o.clipGradNorm() : "", describe(scheduler)));
-        s.append(String.format(Locale.ROOT, "  log-interval=%d dry-run=%s limit-train=%s limit-test=%s", logInterval,
-                dryRun, d.limitTrain() == 0 ? "all" : d.limitTrain(), d.limitTest() == 0 ? "all" : d.limitTest()));
-        if (checkpointDir != null) {
-            s.append(String.format("%n  checkpoint-dir=%s keep-last=%d keep-best=%s", checkpointDir, keepLast, keepBest));
-        }
-        if (runDir != null) {
-            s.append(String.format("%n  run-dir=%s", runDir));
-        }
-        if (saveModel != null) {
-            s.append(String.format("%n  save-model=%s", saveModel));
-        }
-        return s.toString();
-    }
-
-    private static String describe(SchedulerSpec s) {
-        return switch (s.name()) {
-            case "step" -> "step(step-size=" + s.stepSize() + ", gamma=" + s.gamma() + ")";
-            case "multistep" -> "multistep(milestones=" + s.milestones() + ", gamma=" + s.gamma() + ")";
-            case "exponential" -> "exponential(gamma=" + s.gamma() + ")";
-            case "cosine" -> "cosine(t-max=" + (s.tMax() > 0 ? s.tMax() : "epochs") + ", eta-min=" + s.etaMin() + ")";
-            case "plateau" -> "plateau(" + s.metric() + ", mode=" + s.mode() + ", factor=" + s.factor() + ", patience="
-                    + s.patience() + ", threshold=" + s.threshold() + " " + s.thresholdMode() + ", cooldown="
-                    + s.cooldown() + ", min-lr=" + s.minLr() + ")";
-            case "lambda" -> "lambda(" + s.lambda() + ")";
-            default -> "none";
-        };
     }
 
     public static Builder builder() {

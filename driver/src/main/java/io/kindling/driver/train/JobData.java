@@ -8,18 +8,13 @@ import io.kindling.datasets.DatasetInfo;
 import io.kindling.datasets.Example;
 import io.kindling.datasets.ExampleSource;
 import io.kindling.datasets.IndexedData;
-import io.kindling.datasets.cifar.CifarFetch;
-import io.kindling.datasets.cifar.CifarSource;
-import io.kindling.datasets.csv.CsvSource;
-import io.kindling.datasets.images.ImageFolderSource;
-import io.kindling.datasets.mnist.MnistSource;
 import io.kindling.datasets.transform.Pipeline;
+import io.kindling.driver.data.Dataset;
+import io.kindling.driver.data.Datasets;
 import io.kindling.driver.job.DataSpec;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -57,14 +52,11 @@ public final class JobData implements AutoCloseable {
 
     public static JobData load(DataSpec spec, JavaSparkContext sc, int partitions, long seed, PrintStream out) {
         Configuration conf = sc.hadoopConfiguration();
-        ensureFetched(spec, conf, out);
-        List<ExampleSource> trainSources = sources(spec, true, null, conf);
-        if (spec.dataset().equals("csv") && !spec.regression()) {
-            trainSources = withClasses(trainSources, csvClasses(trainSources, sc, partitions));
-        }
-        ExampleSource trainSource = ConcatSource.of(trainSources);
+        Dataset dataset = Datasets.of(spec);
+        dataset.ensure(spec, conf, out);
+        ExampleSource trainSource = ConcatSource.of(dataset.training(spec, sc, partitions));
         DatasetInfo info = trainSource.info();
-        List<ExampleSource> testSources = sources(spec, false, info, conf);
+        List<ExampleSource> testSources = dataset.test(spec, info, conf);
         for (ExampleSource t : testSources) {
             if (!t.info().equals(info)) {
                 throw new IllegalArgumentException(t.name() + ": test examples of shape " + t.info().shape()
@@ -72,7 +64,7 @@ public final class JobData implements AutoCloseable {
                         + " with classes " + info.classes());
             }
         }
-        Pipeline pipeline = spec.pipeline();
+        Pipeline pipeline = dataset.transforms(spec);
         pipeline.outputShape(info);
 
         BadRecords bad = spec.skipBadRecords()
@@ -115,8 +107,9 @@ public final class JobData implements AutoCloseable {
     public static JobData testOnly(DataSpec spec, DatasetInfo trainedOn, Pipeline pipeline, JavaSparkContext sc,
                                    int partitions, PrintStream out) {
         Configuration conf = sc.hadoopConfiguration();
-        ensureFetched(spec, conf, out);
-        List<ExampleSource> sources = sources(spec, false, trainedOn, conf);
+        Dataset dataset = Datasets.named(spec.dataset());
+        dataset.ensure(spec, conf, out);
+        List<ExampleSource> sources = dataset.test(spec, trainedOn, conf);
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("--test-data: the model's training job had no test data; give some");
         }
@@ -126,71 +119,6 @@ public final class JobData implements AutoCloseable {
         IndexedData data = IndexedData.load(sc, source, partitions, StorageLevel.NONE(), bad);
         return new JobData(trainedOn, pipeline, null, 0, null, data.first(spec.limitTest()), null, data.summary(),
                 List.of(data));
-    }
-
-    private static void ensureFetched(DataSpec spec, Configuration conf, PrintStream out) {
-        switch (spec.dataset()) {
-            case "mnist" -> MnistData.ensure(spec.dir(), spec.download(), spec.mirrors(), conf, out);
-            case "cifar10" -> {
-                if (!CifarFetch.present(spec.dir(), conf)) {
-                    if (!spec.download()) {
-                        throw new IllegalArgumentException("--data-dir " + spec.dir() + ": CIFAR-10 files not found and"
-                                + " --no-download given; run `kindling datasets fetch cifar10 --dir " + spec.dir() + "`");
-                    }
-                    out.println("Downloading CIFAR-10 into " + spec.dir());
-                    CifarFetch.into(spec.dir(), spec.mirrors(), conf, out::println);
-                }
-            }
-            default -> {
-                // csv and images are the user's files
-            }
-        }
-    }
-
-    /**
-     * The sources of one split. Test sources take the training data's image size and CSV classes
-     * ({@code trained}), so that their examples match what the model learnt.
-     */
-    private static List<ExampleSource> sources(DataSpec spec, boolean train, DatasetInfo trained, Configuration conf) {
-        List<ExampleSource> sources = new ArrayList<>();
-        switch (spec.dataset()) {
-            case "mnist" -> {
-                MnistSource.Split split = train ? MnistSource.Split.TRAIN : MnistSource.Split.TEST;
-                sources.add(MnistSource.open(spec.dir(), split, 0, conf));
-                if (train) {
-                    spec.trainData().forEach(d -> sources.add(MnistSource.open(d, split, 0, conf)));
-                }
-            }
-            case "cifar10" -> {
-                CifarSource.Split split = train ? CifarSource.Split.TRAIN : CifarSource.Split.TEST;
-                sources.add(CifarSource.open(spec.dir(), split, conf));
-                if (train) {
-                    spec.trainData().forEach(d -> sources.add(CifarSource.open(d, split, conf)));
-                }
-            }
-            case "csv" -> (train ? spec.trainData() : spec.testData()).forEach(f -> {
-                CsvSource csv = CsvSource.open(f, spec.csvOptions(), conf);
-                sources.add(trained == null || spec.regression() ? csv : csv.withClasses(trained.classes()));
-            });
-            default -> (train ? spec.trainData() : spec.testData()).forEach(root -> sources.add(
-                    ImageFolderSource.open(root, trained == null ? spec.imageHeight() : trained.height(),
-                            trained == null ? spec.imageWidth() : trained.width(), spec.grayscale(),
-                            trained == null ? null : trained.classes(), conf)));
-        }
-        return sources;
-    }
-
-    /** The class names of CSV training data: every label that occurs, sorted. One distributed pass per source. */
-    private static List<String> csvClasses(List<ExampleSource> sources, JavaSparkContext sc, int partitions) {
-        Set<String> all = new HashSet<>();
-        for (ExampleSource s : sources) {
-            all.addAll(((CsvSource) s).withClassesFromData(sc, partitions).info().classes());
-        }
-        return CsvSource.sorted(new ArrayList<>(all));
-    }
-
-    private static List<ExampleSource> withClasses(List<ExampleSource> sources, List<String> classes) {
-        return sources.stream().map(s -> (ExampleSource) ((CsvSource) s).withClasses(classes)).toList();
     }
 
     public DatasetInfo info() {

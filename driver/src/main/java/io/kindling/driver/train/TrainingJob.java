@@ -6,6 +6,7 @@ import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.checkpoint.Versions;
+import io.kindling.driver.data.Datasets;
 import io.kindling.driver.job.DataSpec;
 import io.kindling.driver.job.EpochResult;
 import io.kindling.driver.job.EpochStats;
@@ -78,7 +79,7 @@ public final class TrainingJob {
     /** Runs the job and returns the metrics of every epoch, those of a resumed checkpoint included. */
     public List<EpochResult> run() {
         long started = System.nanoTime();
-        out.println(spec.describe());
+        out.println(JobDescription.of(spec));
         Configuration hadoop = sc.hadoopConfiguration();
         CheckpointStore store = openCheckpoints(hadoop);
         TrainingState resumed = resumeFrom == null ? null : store.readState(resumeFrom);
@@ -269,7 +270,7 @@ public final class TrainingJob {
             throw new IllegalArgumentException(String.format(
                     "%s: its training data (%d examples, fingerprint %s) is not the data checkpoint %s"
                             + " was trained on (%d examples, fingerprint %s); refusing to resume",
-                    d.isFiles() ? "--train-data " + String.join(",", d.trainData()) : "--data-dir " + d.dir(),
+                    Datasets.named(d.dataset()).location(d),
                     now.count(), now.fingerprint(), resumeFrom.dir(), trained.count(), trained.fingerprint()));
         }
     }

@@ -1,4 +1,4 @@
-package io.kindling.datasets.fetch;
+package io.kindling.driver.data.fetch;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.kindling.datasets.fetch;
+package io.kindling.driver.data.fetch;
 
 import io.kindling.datasets.HadoopFiles;
 import java.io.FileNotFoundException;

@@ -1,4 +1,4 @@
-package io.kindling.datasets.fetch;
+package io.kindling.driver.data.fetch;
 
 /** No mirror produced a file with the expected content. The message names the file and each attempt. */
 public class FetchException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.kindling.datasets.fetch;
+package io.kindling.driver.data.fetch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,13 +1,15 @@
-package io.kindling.datasets.fetch;
+package io.kindling.driver.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kindling.datasets.cifar.CifarFetch;
 import io.kindling.datasets.cifar.CifarSource;
 import io.kindling.datasets.testing.SyntheticCifar;
+import io.kindling.driver.data.fetch.ArchiveFetcher;
+import io.kindling.driver.data.fetch.ArchiveSpec;
+import io.kindling.driver.data.fetch.FetchException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CIFAR-10 fetch path on archives the test builds (the real one is 162 MB on one site). */
-class ArchiveFetcherTest {
+class Cifar10Test {
     @TempDir
     Path tmp;
 
@@ -40,7 +42,7 @@ class ArchiveFetcherTest {
         String md5 = writeArchive(mirror.resolve("cifar-10-binary.tar.gz"), members);
         Path target = tmp.resolve("cifar10");
 
-        CifarFetch.into(target.toString(), spec(md5, members), List.of(mirror.toString()), new Configuration(), log::add);
+        Cifar10.fetch(target.toString(), spec(md5, members), List.of(mirror.toString()), new Configuration(), log::add);
 
         for (Map.Entry<String, byte[]> m : members.entrySet()) {
             assertArrayEquals(m.getValue(), Files.readAllBytes(target.resolve(m.getKey())), m.getKey());
@@ -50,7 +52,7 @@ class ArchiveFetcherTest {
         assertEquals(15, CifarSource.open(target.toString(), CifarSource.Split.TRAIN, new Configuration()).size());
 
         log.clear();
-        CifarFetch.into(target.toString(), spec(md5, members), List.of(), new Configuration(), log::add);
+        Cifar10.fetch(target.toString(), spec(md5, members), List.of(), new Configuration(), log::add);
         assertEquals(List.of("cifar-10-binary.tar.gz: files present, SHA-256 verified against SHA256SUMS"), log);
     }
 
@@ -65,7 +67,7 @@ class ArchiveFetcherTest {
         String md5 = writeArchive(good.resolve("cifar-10-binary.tar.gz"), members);
         Path target = tmp.resolve("cifar10");
 
-        CifarFetch.into(target.toString(), spec(md5, members), List.of(bad.toString(), good.toString()),
+        Cifar10.fetch(target.toString(), spec(md5, members), List.of(bad.toString(), good.toString()),
                 new Configuration(), log::add);
 
         assertArrayEquals(members.get("test_batch.bin"), Files.readAllBytes(target.resolve("test_batch.bin")));
@@ -84,7 +86,7 @@ class ArchiveFetcherTest {
         Path target = tmp.resolve("cifar10");
 
         FetchException e = assertThrows(FetchException.class,
-                () -> CifarFetch.into(target.toString(), spec, List.of(mirror.toString()), new Configuration(), log::add));
+                () -> Cifar10.fetch(target.toString(), spec, List.of(mirror.toString()), new Configuration(), log::add));
 
         assertTrue(e.getMessage().contains("data_batch_2.bin has 9219 bytes, expected 30730000"), e.getMessage());
         assertTrue(!Files.exists(target.resolve("data_batch_2.bin")) && !Files.exists(target.resolve(ArchiveFetcher.SUMS)));

@@ -1,4 +1,4 @@
-package io.kindling.driver.cli;
+package io.kindling.driver.data;
 
 import java.nio.file.Path;
 

@@ -1,0 +1,47 @@
+package io.kindling.driver.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.driver.job.DataSpec;
+import io.kindling.driver.job.JobSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The registry of data sources: names, each kind's defaults and its own checks of the data options. */
+class DatasetsTest {
+    private static DataSpec data(JobSpec.Builder b) {
+        return b.build().data();
+    }
+
+    @Test
+    void everyKindHasANameDefaultsAndAnOwnCheck() {
+        assertEquals(List.of("mnist", "cifar10", "csv", "images"), Datasets.names());
+        assertEquals("to_tensor; normalize(0.1307, 0.3081)", Datasets.transforms(data(JobSpec.builder())).text());
+        assertEquals("to_tensor", Datasets.transforms(data(JobSpec.builder().dataset("cifar10"))).text());
+        assertEquals("resize(8, 8); to_tensor",
+                Datasets.transforms(data(JobSpec.builder().dataset("cifar10").transforms("resize(8,8); to_tensor")))
+                        .text());
+        assertTrue(Datasets.named("mnist").downloadable() && Datasets.named("cifar10").downloadable());
+        assertFalse(Datasets.named("csv").downloadable() || Datasets.named("images").downloadable());
+        assertTrue(Datasets.named("cifar10").defaultDir().endsWith("datasets/cifar10"));
+    }
+
+    @Test
+    void badChoicesNameTheirOption() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Datasets.named("tiff"));
+        assertEquals("--dataset tiff: unknown, expected one of [mnist, cifar10, csv, images]", unknown.getMessage());
+        IllegalArgumentException noFiles = assertThrows(IllegalArgumentException.class,
+                () -> Datasets.of(data(JobSpec.builder().dataset("images"))));
+        assertEquals("--train-data: needed with --dataset images, expected the training image folders",
+                noFiles.getMessage());
+        IllegalArgumentException regression = assertThrows(IllegalArgumentException.class,
+                () -> Datasets.of(data(JobSpec.builder().regression(true))));
+        assertEquals("--regression: only --dataset csv has numeric targets", regression.getMessage());
+        Datasets.of(data(JobSpec.builder().dataset("csv").trainData(List.of("a.csv")).regression(true)));
+        assertThrows(IllegalArgumentException.class,
+                () -> Datasets.named("csv").fetch("/tmp/x", List.of(), null, line -> { }));
+    }
+}
