@@ -3,11 +3,12 @@ package io.kindling.driver;
 import io.kindling.driver.checkpoint.Versions;
 import io.kindling.driver.cli.BenchmarkCommand;
 import io.kindling.driver.cli.CheckpointsCommand;
+import io.kindling.driver.cli.CommandOptions;
 import io.kindling.driver.cli.DatasetsCommand;
+import io.kindling.driver.cli.ErrorReporter;
 import io.kindling.driver.cli.EvaluateCommand;
 import io.kindling.driver.cli.ModelsCommand;
 import io.kindling.driver.cli.PredictCommand;
-import io.kindling.driver.cli.ErrorReporter;
 import io.kindling.driver.cli.TrainCommand;
 import io.kindling.worker.NativeSetup;
 import picocli.CommandLine;
@@ -37,6 +38,7 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         NativeSetup.apply(); // before anything loads ND4J
         CommandLine commandLine = new CommandLine(new Main());
+        CommandOptions.declare(commandLine);
         ErrorReporter errors = new ErrorReporter();
         commandLine.setExecutionExceptionHandler(errors);
         commandLine.setParameterExceptionHandler(errors);

@@ -3,9 +3,11 @@ package io.kindling.driver.checkpoint;
 import io.kindling.datasets.DataSummary;
 import io.kindling.datasets.DatasetInfo;
 import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.JobOptions;
 import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.schedule.LrSchedule;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a checkpoint holds besides the model: where training stands, how it got there and
@@ -25,6 +27,10 @@ public record TrainingState(int format, int epoch, int iteration, int workers, J
                             DataSummary trainData, DataSummary testData, DatasetInfo data, String transforms,
                             List<EpochResult> history, Best best, Versions versions) {
     public static final int FORMAT = 1;
+
+    public TrainingState {
+        JobOptions.checked(Objects.requireNonNull(spec, "spec")); // a checkpoint's spec passes the options' checks too
+    }
 
     /** The best epoch by a metric. */
     public record Best(String metric, int epoch, double value) {

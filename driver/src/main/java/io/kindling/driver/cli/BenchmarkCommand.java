@@ -4,6 +4,8 @@ import io.kindling.driver.bench.GemmRate;
 import io.kindling.driver.bench.MnistBenchmark;
 import io.kindling.driver.bench.ModelThroughput;
 import io.kindling.driver.data.Mnist;
+import io.kindling.driver.job.JobOption;
+import io.kindling.driver.job.JobOptions;
 import io.kindling.driver.job.JobSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +13,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code kindling benchmark}: ND4J's matrix-multiply rate, the zoo models' training speed against it,
@@ -23,7 +27,7 @@ import picocli.CommandLine.Option;
                 + " share of the SGEMM rate; (3) one epoch of the MNIST CNN with (a) plain DL4J fit in this JVM and"
                 + " (b) Kindling on Spark: examples/s, epoch seconds, test accuracy, the overhead ratio b/a and"
                 + " where the averaging rounds spent their time."})
-public final class BenchmarkCommand implements Callable<Integer> {
+public final class BenchmarkCommand implements Callable<Integer>, CommandOptions.TakesOptions {
     @Option(names = "--gemm-size", paramLabel = "N", description = "Square matrix size of the SGEMM (default: ${DEFAULT-VALUE}).")
     int gemmSize = 2048;
 
@@ -38,33 +42,18 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--skip-epoch", description = "Stop after the speed table: no MNIST epoch comparison.")
     boolean skipEpoch;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master for (b) (default: ${DEFAULT-VALUE}).")
-    String master = "local[2]";
+    /** The declared options (b) takes; unless given, it runs on local[2] with 2 workers. */
+    private static final List<JobOption<?>> OPTIONS = List.of(JobOptions.MASTER, JobOptions.WORKERS,
+            JobOptions.AVERAGING_FREQUENCY, JobOptions.DATA_DIR, JobOptions.MIRROR, JobOptions.LIMIT_TRAIN,
+            JobOptions.LIMIT_TEST, JobOptions.SEED, JobOptions.CHECKPOINT_DIR);
 
-    @Option(names = "--workers", paramLabel = "N", description = "Workers for (b) (default: ${DEFAULT-VALUE}).")
-    int workers = 2;
+    @Spec
+    CommandLine.Model.CommandSpec commandSpec;
 
-    @Option(names = "--averaging-frequency", paramLabel = "K", description = "k for (b) (default: ${DEFAULT-VALUE}).")
-    int averagingFrequency = 5;
-
-    @Option(names = "--data-dir", paramLabel = "URI", description = "MNIST directory (default: ${DEFAULT-VALUE}).")
-    String dataDir = new Mnist().defaultDir();
-
-    @Option(names = "--mirror", paramLabel = "URI", description = "Extra mirror if MNIST must be fetched. Repeatable.")
-    List<String> mirrors = new ArrayList<>();
-
-    @Option(names = "--limit-train", paramLabel = "N", description = "Train on the first N examples (default: all).")
-    int limitTrain;
-
-    @Option(names = "--limit-test", paramLabel = "N", description = "Evaluate on the first N examples (default: all).")
-    int limitTest;
-
-    @Option(names = "--seed", description = "Seed of both runs (default: ${DEFAULT-VALUE}).")
-    long seed = 1;
-
-    @Option(names = "--checkpoint-dir", paramLabel = "URI",
-            description = "Let (b) also write its epoch's checkpoint here, to measure what checkpointing costs.")
-    String checkpointDir;
+    @Override
+    public List<JobOption<?>> options() {
+        return OPTIONS;
+    }
 
     @Override
     public Integer call() {
@@ -80,7 +69,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
         System.out.println("|---|---|---|---|---|---|---|");
         for (String model : models) {
             for (int[] setting : new int[][] {{1, cores}, {cores, 1}}) {
-                ModelThroughput.Result r = ModelThroughput.measure(model, 64, 5, batches, setting[0], setting[1], seed);
+                ModelThroughput.Result r = ModelThroughput.measure(model, 64, 5, batches, setting[0], setting[1],
+                        CommandOptions.value(commandSpec, JobOptions.SEED));
                 System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %d x %d | %.1f | %.2f | %.1f%% |%n", r.model(),
                         r.params(), r.flopsPerExample() / 1e6, r.copies(), r.threads(), r.examplesPerSecond(),
                         r.gflops(), 100 * r.gflops() / gemm);
@@ -89,10 +79,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (skipEpoch) {
             return 0;
         }
-        JobSpec spec = JobSpec.builder().dataDir(dataDir).mirrors(mirrors).download(true).epochs(1).seed(seed)
-                .logInterval(100).limitTrain(limitTrain).limitTest(limitTest).workers(workers)
-                .averagingFrequency(averagingFrequency).checkpointDir(checkpointDir).build();
-        new Mnist().ensure(spec.data(), new Configuration(), System.out);
+        Mnist mnist = new Mnist();
+        JobSpec.Builder job = JobSpec.builder().dataDir(mnist.defaultDir()).transforms(mnist.defaultTransforms())
+                .epochs(1).logInterval(100).workers(2);
+        JobSpec spec = CommandOptions.applyGiven(commandSpec, OPTIONS, job).build();
+        mnist.ensure(spec.data(), new Configuration(), System.out);
+        String master = CommandOptions.given(commandSpec, JobOptions.MASTER)
+                ? CommandOptions.value(commandSpec, JobOptions.MASTER) : "local[2]";
         try (JavaSparkContext sc = SparkContexts.create(master, "kindling benchmark")) {
             new MnistBenchmark(spec, System.out).run(sc);
         }

@@ -6,15 +6,19 @@ import io.kindling.driver.checkpoint.ModelExport;
 import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.JobOption;
+import io.kindling.driver.job.JobOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code kindling checkpoints list URI} and {@code kindling checkpoints export URI --output OUT}. */
 @Command(name = "checkpoints", description = "Inspect and export checkpoints.", mixinStandardHelpOptions = true,
@@ -61,19 +65,29 @@ public final class CheckpointsCommand {
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Export a checkpoint's model: the whole model (DL4J zip, configuration and parameters)"
                     + " or, with --params-only, the parameters as an .npz of named arrays (like a state_dict).")
-    static final class Export implements Runnable {
+    static final class Export implements Runnable, CommandOptions.TakesOptions {
+        @Spec
+        CommandLine.Model.CommandSpec commandSpec;
+
         @Parameters(index = "0", paramLabel = "URI",
                 description = "A checkpoint (…/epoch-NNNN) or a checkpoint directory (its newest valid checkpoint).")
         String uri;
-
-        @Option(names = "--output", required = true, paramLabel = "URI", description = "File to write (any Hadoop FileSystem URI).")
-        String output;
 
         @Option(names = "--params-only", description = "Write only the parameters, as .npz.")
         boolean paramsOnly;
 
         @Override
+        public List<JobOption<?>> options() {
+            return List.of(JobOptions.OUTPUT);
+        }
+
+        @Override
         public void run() {
+            String output = CommandOptions.value(commandSpec, JobOptions.OUTPUT);
+            if (output == null) {
+                throw new CommandLine.ParameterException(commandSpec.commandLine(), "--output: expected the file to"
+                        + " write (any Hadoop FileSystem URI)");
+            }
             Configuration conf = new Configuration();
             Checkpoints.Resolved resolved = Checkpoints.resolve(uri, conf, System.out::println);
             MultiLayerNetwork net = resolved.store().readModel(resolved.checkpoint(), false);

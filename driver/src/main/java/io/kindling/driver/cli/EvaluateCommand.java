@@ -3,6 +3,8 @@ package io.kindling.driver.cli;
 import io.kindling.datasets.transform.Pipeline;
 import io.kindling.driver.data.Datasets;
 import io.kindling.driver.job.DataSpec;
+import io.kindling.driver.job.JobOption;
+import io.kindling.driver.job.JobOptions;
 import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.train.ClassificationReport;
 import io.kindling.driver.train.Evaluation;
@@ -11,14 +13,12 @@ import io.kindling.driver.train.ProgressLog;
 import io.kindling.driver.train.ThreadBudget;
 import io.kindling.worker.EvalReport;
 import io.kindling.worker.WorkerConfig;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -28,65 +28,36 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Evaluate a checkpoint or saved model on the test set of its dataset, or on other test data,"
                 + " on Spark: loss, accuracy, per-class precision/recall/F1 and the confusion matrix.")
-public final class EvaluateCommand implements Callable<Integer> {
+public final class EvaluateCommand implements Callable<Integer>, CommandOptions.TakesOptions {
     @Spec
     CommandLine.Model.CommandSpec commandSpec;
 
-    @Option(names = "--checkpoint", paramLabel = "URI",
-            description = "A checkpoint (…/epoch-NNNN) or a checkpoint directory (its newest valid checkpoint).")
-    String checkpoint;
+    /** The options it takes, all declared with the job's; --workers: the tasks reading the test data. */
+    private static final List<JobOption<?>> OPTIONS = List.of(JobOptions.CHECKPOINT, JobOptions.SAVED_MODEL,
+            JobOptions.MASTER, JobOptions.DATA_DIR, JobOptions.TEST_DATA, JobOptions.MIRROR, JobOptions.DOWNLOAD,
+            JobOptions.SKIP_BAD_RECORDS, JobOptions.LIMIT_TEST, JobOptions.TEST_BATCH_SIZE, JobOptions.WORKERS);
 
-    @Option(names = "--model", paramLabel = "URI",
-            description = "A model saved by train --save-model or checkpoints export, instead of --checkpoint.")
-    String model;
-
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master URL (default: spark-submit's, else local[*]).")
-    String master;
-
-    @Option(names = "--data-dir", paramLabel = "URI",
-            description = "mnist/cifar10 directory (default: the one the model trained on).")
-    String dataDir;
-
-    @Option(names = "--test-data", split = ",", paramLabel = "URI",
-            description = "csv/images test files or folders (default: the training job's).")
-    List<String> testData = new ArrayList<>();
-
-    @Option(names = "--mirror", paramLabel = "URI", description = "Extra mirror if the dataset must be fetched. Repeatable.")
-    List<String> mirrors = new ArrayList<>();
-
-    @Option(names = "--skip-bad-records", description = "Skip malformed records and report how many.")
-    boolean skipBadRecords;
-
-    @Option(names = "--limit-test", paramLabel = "N", description = "Evaluate on the first N examples only (default: all).")
-    int limitTest;
-
-    @Option(names = "--test-batch-size", paramLabel = "N", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
-    int testBatchSize = 1000;
-
-    @Option(names = "--workers", paramLabel = "N", description = "Partitions (default: Spark's default parallelism).")
-    int workers;
+    @Override
+    public List<JobOption<?>> options() {
+        return OPTIONS;
+    }
 
     @Override
     public Integer call() {
-        if ((checkpoint == null) == (model == null)) {
-            throw new CommandLine.ParameterException(commandSpec.commandLine(), "give --checkpoint or --model");
+        String checkpoint = CommandOptions.value(commandSpec, JobOptions.CHECKPOINT);
+        String savedModel = CommandOptions.value(commandSpec, JobOptions.SAVED_MODEL);
+        if ((checkpoint == null) == (savedModel == null)) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(), "give --checkpoint or --saved-model");
         }
-        try (JavaSparkContext sc = SparkContexts.create(master, "kindling evaluate")) {
-            TrainedModel trained = TrainedModel.load(checkpoint, model, sc.hadoopConfiguration(), System.out::println);
-            JobSpec.Builder job = JobSpec.builder().data(trained.dataset()).limitTest(limitTest);
-            if (dataDir != null) {
-                job.dataDir(dataDir);
-            }
-            if (!testData.isEmpty()) {
-                job.testData(testData);
-            }
-            if (!mirrors.isEmpty()) {
-                job.mirrors(mirrors);
-            }
-            if (skipBadRecords) {
-                job.skipBadRecords(true);
-            }
-            DataSpec data = job.build().data();
+        try (JavaSparkContext sc = SparkContexts.create(CommandOptions.value(commandSpec, JobOptions.MASTER),
+                "kindling evaluate")) {
+            TrainedModel trained = TrainedModel.load(checkpoint, savedModel, sc.hadoopConfiguration(),
+                    System.out::println);
+            // The data of the training job, with the options given here applied to it.
+            JobSpec.Builder job = JobSpec.builder().data(trained.dataset()).limitTest(0);
+            DataSpec data = CommandOptions.applyGiven(commandSpec, OPTIONS, job).build().data();
+            int workers = CommandOptions.value(commandSpec, JobOptions.WORKERS);
+            int testBatchSize = CommandOptions.value(commandSpec, JobOptions.TEST_BATCH_SIZE);
             int partitions = workers > 0 ? workers : sc.defaultParallelism();
             Pipeline transforms = Pipeline.parse(trained.transforms());
             try (JobData test = JobData.testOnly(data, trained.data(), transforms, sc, partitions, System.out)) {

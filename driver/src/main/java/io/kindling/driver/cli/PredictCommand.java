@@ -2,6 +2,8 @@ package io.kindling.driver.cli;
 
 import io.kindling.datasets.HadoopFiles;
 import io.kindling.datasets.transform.Pipeline;
+import io.kindling.driver.job.JobOption;
+import io.kindling.driver.job.JobOptions;
 import io.kindling.driver.predict.PredictionInputs;
 import io.kindling.driver.predict.Predictor;
 import java.io.IOException;
@@ -14,7 +16,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,25 +25,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Predict the class (and class probabilities) of images or CSV rows with a trained model.")
-public final class PredictCommand implements Callable<Integer> {
+public final class PredictCommand implements Callable<Integer>, CommandOptions.TakesOptions {
     @Spec
     CommandLine.Model.CommandSpec commandSpec;
 
-    @Option(names = "--model", paramLabel = "URI",
-            description = "A model saved by train --save-model or checkpoints export.")
-    String model;
-
-    @Option(names = "--checkpoint", paramLabel = "URI",
-            description = "A checkpoint, or a checkpoint directory (its newest valid one), instead of --model.")
-    String checkpoint;
-
-    @Option(names = "--output", paramLabel = "URI",
-            description = "Write the CSV there (any Hadoop FileSystem URI, written whole or not at all) instead of"
-                    + " standard output.")
-    String output;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "Inputs per forward pass (default: ${DEFAULT-VALUE}).")
-    int batchSize = 256;
+    @Override
+    public List<JobOption<?>> options() {
+        return List.of(JobOptions.SAVED_MODEL, JobOptions.CHECKPOINT, JobOptions.OUTPUT, JobOptions.TEST_BATCH_SIZE);
+    }
 
     @Parameters(arity = "1..*", paramLabel = "INPUT",
             description = "Image files or folders (for an image model), or CSV files or folders (for a tabular"
@@ -51,26 +41,30 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if ((checkpoint == null) == (model == null)) {
-            throw new CommandLine.ParameterException(commandSpec.commandLine(), "give --model or --checkpoint");
+        String savedModel = CommandOptions.value(commandSpec, JobOptions.SAVED_MODEL);
+        String checkpoint = CommandOptions.value(commandSpec, JobOptions.CHECKPOINT);
+        String output = CommandOptions.value(commandSpec, JobOptions.OUTPUT);
+        int batchSize = CommandOptions.value(commandSpec, JobOptions.TEST_BATCH_SIZE);
+        if ((checkpoint == null) == (savedModel == null)) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(), "give --saved-model or --checkpoint");
         }
         if (batchSize < 1) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(),
-                    "--batch-size " + batchSize + ": expected an integer >= 1");
+                    "--test-batch-size " + batchSize + ": expected an integer >= 1");
         }
         Configuration conf = new Configuration();
         // stdout may be the predictions' CSV: notes on skipped checkpoints go to stderr
-        TrainedModel trained = TrainedModel.load(checkpoint, model, conf, System.err::println);
+        TrainedModel trained = TrainedModel.load(checkpoint, savedModel, conf, System.err::println);
         PredictionInputs reader = new PredictionInputs(trained.data(), trained.dataset(), conf);
         Pipeline transforms = Pipeline.parse(trained.transforms());
         if (output == null) {
-            predict(reader, trained, transforms, System.out);
+            predict(reader, trained, transforms, batchSize, System.out);
             return 0;
         }
         long[] count = new long[1];
         HadoopFiles.writeAtomically(new Path(output), conf, (OutputStream out) -> {
             PrintStream print = new PrintStream(out, false, StandardCharsets.UTF_8);
-            count[0] = predict(reader, trained, transforms, print);
+            count[0] = predict(reader, trained, transforms, batchSize, print);
             if (print.checkError()) {
                 throw new IOException("write failed");
             }
@@ -79,7 +73,8 @@ public final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private long predict(PredictionInputs reader, TrainedModel trained, Pipeline transforms, PrintStream out) {
+    private long predict(PredictionInputs reader, TrainedModel trained, Pipeline transforms, int batchSize,
+                         PrintStream out) {
         Predictor predictor = new Predictor(trained.net(), trained.data(), transforms, batchSize, out);
         reader.forEach(inputs, predictor::accept);
         predictor.close();

@@ -17,7 +17,7 @@ import org.deeplearning4j.util.ModelSerializer;
  * A trained network with what evaluating or predicting needs besides the weights: the example shape
  * and class names, the transforms, and the dataset options it trained with. From a checkpoint
  * ({@code --checkpoint}) or a model saved by {@code --save-model} or {@code checkpoints export}
- * ({@code --model}).
+ * ({@code --saved-model}).
  */
 record TrainedModel(MultiLayerNetwork net, DatasetInfo data, String transforms, DataSpec dataset, long seed,
                     String description) {
@@ -44,7 +44,7 @@ record TrainedModel(MultiLayerNetwork net, DatasetInfo data, String transforms, 
         try (InputStream in = path.getFileSystem(conf).open(path)) {
             zip = in.readAllBytes();
         } catch (IOException e) {
-            throw new IllegalArgumentException("--model " + uri + ": cannot read it: " + e.getMessage(), e);
+            throw new IllegalArgumentException("--saved-model " + uri + ": cannot read it: " + e.getMessage(), e);
         }
         ModelWriter.Metadata metadata;
         MultiLayerNetwork net;
@@ -52,10 +52,10 @@ record TrainedModel(MultiLayerNetwork net, DatasetInfo data, String transforms, 
             metadata = ModelWriter.read(new ByteArrayInputStream(zip));
             net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("--model " + uri + ": not a DL4J model zip: " + e.getMessage(), e);
+            throw new IllegalArgumentException("--saved-model " + uri + ": not a DL4J model zip: " + e.getMessage(), e);
         }
         if (metadata == null || metadata.dataset() == null) {
-            throw new IllegalArgumentException("--model " + uri + ": has no " + ModelWriter.METADATA
+            throw new IllegalArgumentException("--saved-model " + uri + ": has no " + ModelWriter.METADATA
                     + " with its dataset; expected a model saved by kindling train --save-model or checkpoints export");
         }
         return new TrainedModel(net, metadata.data(), metadata.transforms(), metadata.dataset(), 1, "model " + uri);

@@ -4,6 +4,7 @@ import io.kindling.datasets.csv.CsvOptions;
 import io.kindling.datasets.transform.Pipeline;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The data of a job and how it is read.
@@ -32,24 +33,8 @@ public record DataSpec(String dataset, String dir, List<String> mirrors, boolean
         mirrors = List.copyOf(mirrors);
         trainData = List.copyOf(trainData);
         testData = List.copyOf(testData);
-        if (dataset == null || dataset.isBlank()) {
-            throw new IllegalArgumentException("--dataset: expected a dataset's name");
-        }
-        if (!CACHES.contains(cache)) {
-            throw new IllegalArgumentException("--cache " + cache + ": unknown, expected one of " + CACHES);
-        }
-        if (!(validationSplit >= 0 && validationSplit < 1)) {
-            throw new IllegalArgumentException("--validation-split " + validationSplit + ": expected a fraction in [0, 1)");
-        }
-        if (delimiter == null || delimiter.length() != 1) {
-            throw new IllegalArgumentException("--delimiter " + delimiter + ": expected one character");
-        }
-        if (imageHeight < 0 || imageWidth < 0) {
-            throw new IllegalArgumentException("--image-size: expected HxW with positive sizes");
-        }
-        if (limitTrain < 0 || limitTest < 0) {
-            throw new IllegalArgumentException("--limit-train and --limit-test: expected integers >= 0");
-        }
+        Objects.requireNonNull(dataset, "dataset");
+        Objects.requireNonNull(delimiter, "delimiter");
         if (transforms != null) {
             Pipeline.parse(transforms); // reports a malformed one now
         }

@@ -30,46 +30,18 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
     /** The losses `--loss` and model specs name: NLL on log-softmax, cross-entropy on logits, MSE. */
     public static final List<String> LOSSES = List.of("nll", "cross_entropy", "mse");
     public static final List<String> OPTIMIZER_STATES = List.of("averaged", "local");
-    public static final double DEFAULT_SEGMENT_SECONDS = 60;
 
     public JobSpec {
         hidden = List.copyOf(hidden);
-        optimizerState = optimizerState == null ? OPTIMIZER_STATES.get(0) : optimizerState;
-        segmentSeconds = segmentSeconds == null ? DEFAULT_SEGMENT_SECONDS : segmentSeconds;
-        if (!OPTIMIZER_STATES.contains(optimizerState)) {
-            throw new IllegalArgumentException("--optimizer-state " + optimizerState + ": expected one of "
-                    + OPTIMIZER_STATES);
-        }
-        if (!(segmentSeconds >= 0) || segmentSeconds.isInfinite()) {
-            throw new IllegalArgumentException("--segment-seconds " + segmentSeconds + ": expected a number of seconds >= 0");
-        }
+        optimizerState = optimizerState == null ? JobOptions.OPTIMIZER_STATE.defaultValue() : optimizerState;
+        segmentSeconds = segmentSeconds == null ? JobOptions.SEGMENT_SECONDS.defaultValue() : segmentSeconds;
         if ((model == null) == (modelFile == null)) {
             throw new IllegalArgumentException("--model and --model-file: expected exactly one of them");
-        }
-        if (loss != null && !LOSSES.contains(loss)) {
-            throw new IllegalArgumentException("--loss " + loss + ": unknown, expected one of " + LOSSES);
-        }
-        atLeast("--epochs", epochs, 1);
-        atLeast("--batch-size", batchSize, 1);
-        atLeast("--test-batch-size", testBatchSize, 1);
-        atLeast("--log-interval", logInterval, 1);
-        atLeast("--workers", workers, 0);
-        atLeast("--averaging-frequency", averagingFrequency, 1);
-        atLeast("--keep-last", keepLast, 1);
-        if (!"none".equals(keepBest) && !Metric.NAMES.contains(keepBest)) {
-            throw new IllegalArgumentException("--keep-best " + keepBest + ": unknown, expected none or one of "
-                    + Metric.NAMES);
         }
         for (String metric : List.of(keepBest, scheduler.name().equals("plateau") ? scheduler.metric() : "")) {
             if (metric.startsWith("validation_") && data.validationSplit() == 0) {
                 throw new IllegalArgumentException(metric + ": needs --validation-split");
             }
-        }
-    }
-
-    private static void atLeast(String option, long value, long min) {
-        if (value < min) {
-            throw new IllegalArgumentException(option + " " + value + ": expected an integer >= " + min);
         }
     }
 
@@ -82,56 +54,36 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         return new Builder();
     }
 
+    /** A builder holding every option of this spec. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.model = model;
-        b.modelFile = modelFile;
-        b.hidden = hidden;
-        b.loss = loss;
-        b.data(data);
-        b.epochs = epochs;
-        b.batchSize = batchSize;
-        b.testBatchSize = testBatchSize;
-        b.optimizer = optimizer.name();
-        b.lr = optimizer.lr();
-        b.momentum = optimizer.momentum();
-        b.nesterov = optimizer.nesterov();
-        b.weightDecay = optimizer.weightDecay();
-        b.clipGradNorm = optimizer.clipGradNorm();
-        b.scheduler = scheduler;
-        b.seed = seed;
-        b.logInterval = logInterval;
-        b.dryRun = dryRun;
-        b.saveModel = saveModel;
-        b.workers = workers;
-        b.averagingFrequency = averagingFrequency;
-        b.optimizerState = optimizerState;
-        b.segmentSeconds = segmentSeconds;
-        b.checkpointDir = checkpointDir;
-        b.keepLast = keepLast;
-        b.keepBest = keepBest;
-        b.runDir = runDir;
+        for (JobOption<?> option : JobOptions.TRAIN) {
+            if (option.saved()) {
+                option.applyParsed(b, option.read(this));
+            }
+        }
         return b;
     }
 
     /**
-     * Builds a spec from the defaults of the pytorch/examples MNIST script (the CLI's defaults). A
-     * learning rate or weight decay left unset takes the optimiser's default.
+     * Builds a spec; every option starts at its declared default ({@link JobOptions}), the defaults of
+     * the pytorch/examples MNIST script. A learning rate or weight decay left unset takes the
+     * optimiser's default.
      */
     public static final class Builder {
-        private String model = "mnist-cnn";
+        private String model;
         private String modelFile;
-        private List<Integer> hidden = List.of(256, 128);
+        private List<Integer> hidden;
         private String loss;
-        private String dataset = "mnist";
+        private String dataset;
         private String dataDir;
-        private List<String> mirrors = List.of();
-        private boolean download = true;
-        private List<String> trainData = List.of();
-        private List<String> testData = List.of();
-        private boolean csvHeader = true;
+        private List<String> mirrors;
+        private boolean download;
+        private List<String> trainData;
+        private List<String> testData;
+        private boolean csvHeader;
         private String labelColumn;
-        private String delimiter = ",";
+        private String delimiter;
         private boolean regression;
         private int imageHeight;
         private int imageWidth;
@@ -139,37 +91,49 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         private String transforms;
         private double validationSplit;
         private boolean dropLast;
-        private String cache = "memory";
+        private String cache;
         private boolean skipBadRecords;
-        private int epochs = 14;
-        private int batchSize = 64;
-        private int testBatchSize = 1000;
-        private String optimizer = "adadelta";
-        private double lr = Double.NaN;
+        private int epochs;
+        private int batchSize;
+        private int testBatchSize;
+        private String optimizer;
+        private double lr;
         private double momentum;
         private boolean nesterov;
-        private double weightDecay = Double.NaN;
+        private double weightDecay;
         private double clipGradNorm;
-        private SchedulerSpec scheduler = defaultScheduler();
-        private long seed = 1;
-        private int logInterval = 10;
+        private String schedulerName;
+        private double gamma;
+        private int stepSize;
+        private List<Integer> milestones;
+        private int tMax;
+        private double etaMin;
+        private String plateauMode;
+        private double factor;
+        private int patience;
+        private double threshold;
+        private String thresholdMode;
+        private int cooldown;
+        private double minLr;
+        private String plateauMetric;
+        private String lrLambda;
+        private long seed;
+        private int logInterval;
         private boolean dryRun;
         private String saveModel;
         private int limitTrain;
         private int limitTest;
         private int workers;
-        private int averagingFrequency = 5;
-        private String optimizerState = OPTIMIZER_STATES.get(0);
-        private double segmentSeconds = DEFAULT_SEGMENT_SECONDS;
+        private int averagingFrequency;
+        private String optimizerState;
+        private double segmentSeconds;
         private String checkpointDir;
-        private int keepLast = 3;
-        private String keepBest = Metric.TEST_ACCURACY.key();
+        private int keepLast;
+        private String keepBest;
         private String runDir;
 
-        /** The seed's StepLR(step_size=1, gamma=0.7), with PyTorch's defaults for every other scheduler. */
-        public static SchedulerSpec defaultScheduler() {
-            return new SchedulerSpec("step", 0.7, 1, List.of(), 0, 0, "min", 0.1, 10, 1e-4, "rel", 0, 0,
-                    Metric.TEST_LOSS.key(), null);
+        private Builder() {
+            JobOptions.applyDefaults(this);
         }
 
         public Builder model(String v) { model = v; return this; }
@@ -208,7 +172,40 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         public Builder nesterov(boolean v) { nesterov = v; return this; }
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder clipGradNorm(double v) { clipGradNorm = v; return this; }
-        public Builder scheduler(SchedulerSpec v) { scheduler = v; return this; }
+        /** Every scheduler option from {@code v}. */
+        public Builder scheduler(SchedulerSpec v) {
+            schedulerName = v.name();
+            gamma = v.gamma();
+            stepSize = v.stepSize();
+            milestones = v.milestones();
+            tMax = v.tMax();
+            etaMin = v.etaMin();
+            plateauMode = v.mode();
+            factor = v.factor();
+            patience = v.patience();
+            threshold = v.threshold();
+            thresholdMode = v.thresholdMode();
+            cooldown = v.cooldown();
+            minLr = v.minLr();
+            plateauMetric = v.metric();
+            lrLambda = v.lambda();
+            return this;
+        }
+        public Builder schedulerName(String v) { schedulerName = v; return this; }
+        public Builder gamma(double v) { gamma = v; return this; }
+        public Builder stepSize(int v) { stepSize = v; return this; }
+        public Builder milestones(List<Integer> v) { milestones = v; return this; }
+        public Builder tMax(int v) { tMax = v; return this; }
+        public Builder etaMin(double v) { etaMin = v; return this; }
+        public Builder plateauMode(String v) { plateauMode = v; return this; }
+        public Builder factor(double v) { factor = v; return this; }
+        public Builder patience(int v) { patience = v; return this; }
+        public Builder threshold(double v) { threshold = v; return this; }
+        public Builder thresholdMode(String v) { thresholdMode = v; return this; }
+        public Builder cooldown(int v) { cooldown = v; return this; }
+        public Builder minLr(double v) { minLr = v; return this; }
+        public Builder plateauMetric(String v) { plateauMetric = v; return this; }
+        public Builder lrLambda(String v) { lrLambda = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder logInterval(int v) { logInterval = v; return this; }
         public Builder dryRun(boolean v) { dryRun = v; return this; }
@@ -256,9 +253,11 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
             DataSpec d = new DataSpec(dataset, dataDir, mirrors, download, trainData, testData, csvHeader, labelColumn,
                     delimiter, regression, imageHeight, imageWidth, grayscale, transforms, validationSplit, dropLast,
                     cache, skipBadRecords, limitTrain, limitTest);
-            return new JobSpec(model, modelFile, hidden, loss, d, epochs, batchSize, testBatchSize, o, scheduler, seed,
-                    logInterval, dryRun, saveModel, workers, averagingFrequency, optimizerState, segmentSeconds,
-                    checkpointDir, keepLast, keepBest, runDir);
+            SchedulerSpec scheduler = new SchedulerSpec(schedulerName, gamma, stepSize, milestones, tMax, etaMin,
+                    plateauMode, factor, patience, threshold, thresholdMode, cooldown, minLr, plateauMetric, lrLambda);
+            return JobOptions.checked(new JobSpec(model, modelFile, hidden, loss, d, epochs, batchSize, testBatchSize,
+                    o, scheduler, seed, logInterval, dryRun, saveModel, workers, averagingFrequency, optimizerState,
+                    segmentSeconds, checkpointDir, keepLast, keepBest, runDir));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.kindling.driver.job;
 import io.kindling.worker.optim.Adadelta;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The optimiser of a job, with torch.optim's meaning of each argument.
@@ -17,30 +18,16 @@ public record OptimizerSpec(String name, double lr, double momentum, boolean nes
 
     public OptimizerSpec {
         requireKnown(name);
-        if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("--lr " + lr + ": expected a positive number");
-        }
-        if (momentum < 0 || momentum >= 1) {
-            throw new IllegalArgumentException("--momentum " + momentum + ": expected a number in [0, 1)");
-        }
         if (momentum > 0 && !name.equals("sgd") && !name.equals("rmsprop")) {
             throw new IllegalArgumentException("--momentum: only sgd and rmsprop take momentum, not " + name);
         }
         if (nesterov && (!name.equals("sgd") || momentum == 0)) {
             throw new IllegalArgumentException("--nesterov: needs --optimizer sgd and --momentum > 0");
         }
-        if (weightDecay < 0) {
-            throw new IllegalArgumentException("--weight-decay " + weightDecay + ": expected a number >= 0");
-        }
-        if (clipGradNorm < 0) {
-            throw new IllegalArgumentException("--clip-grad-norm " + clipGradNorm + ": expected a number >= 0");
-        }
     }
 
     public static void requireKnown(String name) {
-        if (!NAMES.contains(name)) {
-            throw new IllegalArgumentException("--optimizer " + name + ": unknown, expected one of " + NAMES);
-        }
+        JobOptions.OPTIMIZER.check(Objects.requireNonNull(name, "optimizer"));
     }
 
     /** The learning rate when `--lr` is not given: the seed's 1.0 for Adadelta, else PyTorch's default. */

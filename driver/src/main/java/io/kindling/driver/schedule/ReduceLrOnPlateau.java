@@ -1,6 +1,7 @@
 package io.kindling.driver.schedule;
 
 import io.kindling.driver.job.EpochResult;
+import io.kindling.driver.job.JobOptions;
 import io.kindling.driver.job.Metric;
 
 /**
@@ -16,18 +17,11 @@ public record ReduceLrOnPlateau(String metric, String mode, double factor, int p
 
     public ReduceLrOnPlateau {
         Metric.named(metric);
-        if (!mode.equals("min") && !mode.equals("max")) {
-            throw new IllegalArgumentException("--plateau-mode " + mode + ": expected min or max");
-        }
-        if (!thresholdMode.equals("rel") && !thresholdMode.equals("abs")) {
-            throw new IllegalArgumentException("--threshold-mode " + thresholdMode + ": expected rel or abs");
-        }
-        if (!(factor > 0 && factor < 1)) {
-            throw new IllegalArgumentException("--factor " + factor + ": expected a number between 0 and 1");
-        }
-        if (patience < 0 || cooldown < 0) {
-            throw new IllegalArgumentException("--patience and --cooldown: expected integers >= 0");
-        }
+        JobOptions.PLATEAU_MODE.check(mode);
+        JobOptions.THRESHOLD_MODE.check(thresholdMode);
+        JobOptions.FACTOR.check(factor);
+        JobOptions.PATIENCE.check(patience);
+        JobOptions.COOLDOWN.check(cooldown);
     }
 
     /** A fresh scheduler starting at {@code lr}. */

@@ -1,11 +1,11 @@
 package io.kindling.driver.schedule;
 
+import io.kindling.driver.job.JobOptions;
+
 /** StepLR: {@code lr · gamma^floor(last_epoch / step_size)}. */
 public record StepLr(double initialLr, int stepSize, double gamma) implements LrSchedule {
     public StepLr {
-        if (stepSize < 1) {
-            throw new IllegalArgumentException("--step-size " + stepSize + ": expected an integer >= 1");
-        }
+        JobOptions.STEP_SIZE.check(stepSize);
     }
 
     @Override

@@ -47,7 +47,7 @@ class KindlingCliIT {
             assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("events.out.tfevents.")).count());
         }
 
-        Launcher.Result evaluate = Launcher.run(Map.of(), "evaluate", "--model", Launcher.path(model),
+        Launcher.Result evaluate = Launcher.run(Map.of(), "evaluate", "--saved-model", Launcher.path(model),
                 "--limit-test", "500");
         assertEquals(0, evaluate.exitCode(), evaluate.stderr());
         assertTrue(evaluate.stdout().contains("\n" + testLine + "\n"), evaluate.stdout() + " lacks " + testLine);
@@ -66,7 +66,7 @@ class KindlingCliIT {
             g.dispose();
             javax.imageio.ImageIO.write(image, "png", digits.resolve("digit" + d + ".png").toFile());
         }
-        Launcher.Result predict = Launcher.run(Map.of(), "predict", "--model", Launcher.path(model),
+        Launcher.Result predict = Launcher.run(Map.of(), "predict", "--saved-model", Launcher.path(model),
                 Launcher.path(digits));
         assertEquals(0, predict.exitCode(), predict.stderr());
         List<String> rows = predict.stdout().lines().filter(l -> !l.isBlank()).toList();

@@ -44,7 +44,7 @@ class PredictCommandTest {
         EpochResult last = new TrainingJob(spec, LocalSpark.context(), quiet).run().get(1);
 
         Path output = tmp.resolve("predictions.csv");
-        assertEquals(0, Main.run("predict", "--model", model.toString(), "--output", output.toString(),
+        assertEquals(0, Main.run("predict", "--saved-model", model.toString(), "--output", output.toString(),
                 tmp.resolve("test.csv").toString()));
 
         List<String> rows = Files.readAllLines(output);
@@ -79,7 +79,7 @@ class PredictCommandTest {
         Files.writeString(tmp.resolve("bad.csv"), "f1,f2,f3\n10,200,-3\n");
 
         Path output = tmp.resolve("out.csv");
-        assertEquals(0, Main.run("predict", "--model", model.toString(), "--output", output.toString(),
+        assertEquals(0, Main.run("predict", "--saved-model", model.toString(), "--output", output.toString(),
                 tmp.resolve("features.csv").toString()));
         assertEquals(3, Files.readAllLines(output).size());
 
@@ -89,7 +89,7 @@ class PredictCommandTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Main.run("predict", "--model", model.toString(), "--output", failed.toString(),
+            code = Main.run("predict", "--saved-model", model.toString(), "--output", failed.toString(),
                     tmp.resolve("bad.csv").toString());
         } finally {
             System.setErr(stderr);
@@ -114,7 +114,7 @@ class PredictCommandTest {
         EpochResult last = new TrainingJob(spec, LocalSpark.context(), quiet).run().get(1);
 
         Path output = tmp.resolve("predictions.csv");
-        assertEquals(0, Main.run("predict", "--model", model.toString(), "--output", output.toString(),
+        assertEquals(0, Main.run("predict", "--saved-model", model.toString(), "--output", output.toString(),
                 tmp.resolve("test").toString()));
 
         List<String> rows = Files.readAllLines(output);
