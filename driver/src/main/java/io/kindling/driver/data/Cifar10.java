@@ -5,11 +5,9 @@ import io.kindling.datasets.ExampleSource;
 import io.kindling.datasets.cifar.CifarSource;
 import io.kindling.driver.data.fetch.ArchiveFetcher;
 import io.kindling.driver.data.fetch.ArchiveSpec;
-import io.kindling.driver.data.fetch.Mirror;
 import io.kindling.driver.data.fetch.UriMirror;
 import io.kindling.driver.job.DataSpec;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,31 +70,17 @@ public final class Cifar10 implements Dataset {
     /** With another archive description: tests fetch archives they build. */
     static void fetch(String dir, ArchiveSpec archive, List<String> userMirrors, Configuration conf,
                       Consumer<String> log) {
-        List<Mirror> mirrors = new ArrayList<>();
-        for (String uri : userMirrors) {
-            mirrors.add(new UriMirror(uri, conf));
-        }
-        for (String uri : MIRRORS) {
-            mirrors.add(new UriMirror(uri, conf));
-        }
-        new ArchiveFetcher(conf, log).fetch(dir, archive, mirrors);
+        new ArchiveFetcher(conf, log).fetch(dir, archive, UriMirror.all(conf, userMirrors, MIRRORS));
     }
 
     @Override
-    public void ensure(DataSpec spec, Configuration conf, PrintStream out) {
-        if (present(spec.dir(), conf)) {
-            return;
-        }
-        if (!spec.download()) {
-            throw new IllegalArgumentException("--data-dir " + spec.dir() + ": CIFAR-10 files not found and"
-                    + " --no-download given; run `kindling datasets fetch cifar10 --dir " + spec.dir() + "`");
-        }
-        out.println("Downloading CIFAR-10 into " + spec.dir());
-        fetch(spec.dir(), spec.mirrors(), conf, out::println);
+    public String title() {
+        return "CIFAR-10";
     }
 
     /** True when the six record files are in {@code dir}. */
-    static boolean present(String dir, Configuration conf) {
+    @Override
+    public boolean present(String dir, Configuration conf) {
         try {
             Path base = new Path(dir);
             FileSystem fs = base.getFileSystem(conf);

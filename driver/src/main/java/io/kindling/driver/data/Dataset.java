@@ -56,8 +56,28 @@ public interface Dataset {
         throw new IllegalArgumentException("dataset " + name() + " is the user's files; there is nothing to fetch");
     }
 
+    /** Whether a downloadable dataset's files are all in {@code dir}. */
+    default boolean present(String dir, Configuration conf) {
+        return true;
+    }
+
+    /** The dataset's name in messages, such as "CIFAR-10". */
+    default String title() {
+        return name();
+    }
+
     /** Fetches the dataset into the job's directory when it is missing and `--download` allows. */
     default void ensure(DataSpec spec, Configuration conf, PrintStream out) {
+        if (!downloadable() || present(spec.dir(), conf)) {
+            return;
+        }
+        if (!spec.download()) {
+            throw new IllegalArgumentException("--data-dir " + spec.dir() + ": " + title() + " files not found and"
+                    + " --no-download given; run `kindling datasets fetch " + name() + " --data-dir " + spec.dir()
+                    + "`");
+        }
+        out.println("Downloading " + title() + " into " + spec.dir());
+        fetch(spec.dir(), spec.mirrors(), conf, out::println);
     }
 
     /**

