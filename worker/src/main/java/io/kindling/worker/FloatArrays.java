@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Float arrays in Java serialization as raw bytes, in bulk. Every averaging round ships the model and
- * updater state to the workers and back (14 MB for the MNIST CNN with Adadelta, per worker), and
- * ObjectOutputStream's own float[] path converts one element at a time.
+ * Float arrays in Java serialization as raw bytes, in bulk. Every segment ships the model and updater
+ * state to the tasks and back (14 MB for the MNIST CNN with Adadelta), and ObjectOutputStream's own
+ * float[] path converts one element at a time.
  */
 public final class FloatArrays {
     private static final int CHUNK = 1 << 16; // floats per write: a 256 KB buffer

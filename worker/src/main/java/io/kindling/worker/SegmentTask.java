@@ -66,12 +66,12 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
         FlatVector model = FlatVector.of(net, averagedState);
         // A task hosting several workers trains them one after another from the round's average.
         FlatVector roundStart = hosted.count() > 1 ? FlatVector.onHeap(model.length()) : null;
+        // Workers keeping their own optimiser state, when a task hosts several: kept here between turns.
+        FlatVector netState = !averagedState && hosted.count() > 1 ? FlatVector.updaterState(net) : null;
         FlatVector[] ownStates = new FlatVector[hosted.count()];
-        if (!averagedState && hosted.count() > 1) {
-            for (int h = 0; h < hosted.count(); h++) {
-                ownStates[h] = FlatVector.onHeap(FlatVector.updaterState(net).length());
-                FlatVector.updaterState(net).copyTo(ownStates[h]);
-            }
+        for (int h = 0; netState != null && h < hosted.count(); h++) {
+            ownStates[h] = FlatVector.onHeap(netState.length());
+            netState.copyTo(ownStates[h]);
         }
         long[] examplesTrained = new long[hosted.count()];
         MinibatchAssembler assembler = cfg.assembler();
@@ -85,11 +85,11 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
             long readNanos = 0;
             long fitNanos = 0;
             boolean more = true;
-            int done = 0;
-            for (int i = 0; more && i < plan.rounds(); i++, done++) {
-                int round = plan.firstRound() + i;
+            int done = 0; // rounds trained
+            for (; more && done < plan.rounds(); done++) {
+                int round = plan.firstRound() + done;
                 long reading = System.nanoTime();
-                List<List<Example>> chunksOfRound = chunks.next(i + 1 < plan.rounds());
+                List<List<Example>> chunksOfRound = chunks.next(done + 1 < plan.rounds());
                 readNanos += System.nanoTime() - reading;
                 int iteration = net.getIterationCount();
                 if (roundStart != null) {
@@ -102,12 +102,12 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
                         roundStart.copyTo(model);
                         net.setIterationCount(iteration);
                     }
-                    if (ownStates[h] != null) {
-                        ownStates[h].copyTo(FlatVector.updaterState(net));
+                    if (netState != null) {
+                        ownStates[h].copyTo(netState);
                     }
                     Fit fit = fit(net, cfg, assembler, chunksOfRound.get(h), round, worker, trace);
-                    if (ownStates[h] != null) {
-                        FlatVector.updaterState(net).copyTo(ownStates[h]);
+                    if (netState != null) {
+                        netState.copyTo(ownStates[h]);
                     }
                     examplesTrained[h] += fit.examples();
                     exchange.contribute(round, worker, model, fit.examples(), fit.minibatches());

@@ -58,12 +58,14 @@ public final class AllReduce implements AutoCloseable {
     private final WeightedMean mean = new WeightedMean();
     private final ByteBuffer gathered = BlockReader.gatherBuffer();
     // Buffers reused from round to round: a block's buffer is free again once the block is removed.
+    private final int hostedHere; // workers this task hosts
     private final Map<Integer, Piece[][][]> contributions = new HashMap<>(); // worker → [set][slice][piece]
     private final List<String> contributed = new ArrayList<>(); // published contributions, until read
     private ByteBuffer[] reduced = new ByteBuffer[0]; // this task's slice, by piece
     private final List<String> published = new ArrayList<>(); // averaged pieces, removed a round later
     private final long[] nanos = new long[Phase.values().length];
     private long bytesFetched;
+    private int exchanges; // averages completed
 
     /** The parts of a round's exchange, timed for the task's log. */
     public enum Phase {
@@ -99,6 +101,7 @@ public final class AllReduce implements AutoCloseable {
         this.task = task;
         this.peers = peers;
         this.hostOf = hostOf;
+        this.hostedHere = (int) java.util.Arrays.stream(hostOf).filter(host -> host == task).count();
     }
 
     /**
@@ -126,18 +129,20 @@ public final class AllReduce implements AutoCloseable {
 
     /**
      * Publishes worker {@code worker}'s vector as its contribution to round {@code round}, weighted
-     * by {@code examples} (none: it takes no part in the average). The vector may change afterwards.
-     * Every worker the task hosts contributes to every round, with 0 examples when it had none.
+     * by {@code examples} (none: it takes no part in the average). Every worker the task hosts
+     * contributes to every round, with 0 examples when it had none. When the task hosts one worker
+     * and the vector is averaged in slices, its values are published in place: the vector must not
+     * change until {@link #average} returns (a task hosting several workers may reload its network
+     * between them: their vectors are copied).
      */
     public void contribute(int round, int worker, FlatVector vector, long examples, int steps) {
         long start = System.nanoTime();
         long length = vector.length();
         int slices = slices(length);
-        // Published in place when nothing changes the values before every owner has read them: with
-        // slices, a task's network changes only when it gathers, after the second synchronisation
-        // point; a task hosting several workers reloads its network for the next one.
-        boolean inPlace = slices > 1 && hostedHere() == 1;
-        int set = set(round, length);
+        // In place when nothing changes the values before every owner has read them, after the
+        // second synchronisation point (whole vectors alternate between two copies instead).
+        boolean inPlace = slices > 1 && hostedHere == 1;
+        int set = set(length);
         Piece[][] ofWorker = contributions.computeIfAbsent(worker, w -> new Piece[2][][])[set];
         if (ofWorker == null || ofWorker.length != slices) {
             ofWorker = contributions.get(worker)[set] = new Piece[slices][];
@@ -166,14 +171,6 @@ public final class AllReduce implements AutoCloseable {
             }
         }
         nanos[Phase.PUBLISH.ordinal()] += System.nanoTime() - start;
-    }
-
-    private int hostedHere() {
-        int n = 0;
-        for (int host : hostOf) {
-            n += host == task ? 1 : 0;
-        }
-        return n;
     }
 
     /**
@@ -208,6 +205,7 @@ public final class AllReduce implements AutoCloseable {
         nanos[Phase.REDUCE.ordinal()] += reducedAt - arrived;
         nanos[Phase.WAIT_AVERAGED.ordinal()] += averagedAt - reducedAt;
         nanos[Phase.GATHER.ordinal()] += gathered - averagedAt;
+        exchanges++;
         return new Average(average.examples(), average.maxSteps(), more);
     }
 
@@ -252,7 +250,7 @@ public final class AllReduce implements AutoCloseable {
                 BlockReader[] sources = new BlockReader[workers];
                 for (int v = 0; v < workers; v++) {
                     if (hostOf[v] == task) {
-                        Piece own = contributions.get(v)[set(round, length)][slice][p];
+                        Piece own = contributions.get(v)[set(length)][slice][p];
                         sources[v] = new BlockReader(gathered, own.chunks());
                     } else {
                         PeerBlocks.Fetched f = await(pending.get(v).get(p));
@@ -343,7 +341,7 @@ public final class AllReduce implements AutoCloseable {
         }
     }
 
-    /** Releases every fetch still to come, when the round failed. */
+    /** Releases every fetch of a failed round, arrived or to come (closing a fetch twice releases it once). */
     private static void release(List<CompletableFuture<PeerBlocks.Fetched>> pending) {
         pending.forEach(f -> f.thenAccept(PeerBlocks.Fetched::close));
     }
@@ -376,9 +374,12 @@ public final class AllReduce implements AutoCloseable {
         return peers.length <= 2 && length <= WHOLE ? 1 : peers.length;
     }
 
-    /** The set of contribution buffers a round writes: they alternate when the other task may still read. */
-    private int set(int round, long length) {
-        return slices(length) == 1 ? round & 1 : 0;
+    /**
+     * The set of contribution buffers this exchange writes: they alternate from one exchange to the
+     * next when the other task may still read the last one's.
+     */
+    private int set(long length) {
+        return slices(length) == 1 ? exchanges & 1 : 0;
     }
 
     private long sliceStart(long length, int j) {

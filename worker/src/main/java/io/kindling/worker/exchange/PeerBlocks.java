@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.network.buffer.ManagedBuffer;
+import org.apache.spark.network.buffer.NettyManagedBuffer;
 import org.apache.spark.network.shuffle.BlockFetchingListener;
 import org.apache.spark.storage.BlockData;
 import org.apache.spark.storage.BlockId;
@@ -130,18 +132,34 @@ public final class PeerBlocks implements AutoCloseable {
         return results;
     }
 
-    /** A fetched block's bytes, in the buffers they arrived in, valid until {@link #close}. */
-    public record Fetched(ByteBuffer[] parts, Runnable release) implements AutoCloseable {
+    /**
+     * A fetched block's bytes, in the buffers they arrived in, valid until {@link #close}. Closing
+     * twice releases once: a failed round releases every fetch it requested, used or not.
+     */
+    public static final class Fetched implements AutoCloseable {
+        private final ByteBuffer[] parts;
+        private final Runnable release;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Fetched(ByteBuffer[] parts, Runnable release) {
+            this.parts = parts;
+            this.release = release;
+        }
+
         /**
          * The buffers of a block the network delivered, kept (retained) until closed. A block arrives as
          * many buffers; their views are taken as they are, rather than merged into one copy.
          */
         static Fetched of(ManagedBuffer data) throws java.io.IOException {
-            if (data.convertToNetty() instanceof ByteBuf buf) { // a retained duplicate
-                return new Fetched(buf.nioBuffers(), buf::release);
+            if (data instanceof NettyManagedBuffer && data.convertToNetty() instanceof ByteBuf buf) {
+                return new Fetched(buf.nioBuffers(), buf::release); // a retained duplicate
             }
             data.retain();
             return new Fetched(new ByteBuffer[] {data.nioByteBuffer()}, data::release);
+        }
+
+        public ByteBuffer[] parts() {
+            return parts;
         }
 
         public long size() {
@@ -154,7 +172,9 @@ public final class PeerBlocks implements AutoCloseable {
 
         @Override
         public void close() {
-            release.run();
+            if (closed.compareAndSet(false, true)) {
+                release.run();
+            }
         }
     }
 
