@@ -44,7 +44,7 @@ public final class Evaluation {
             JavaRDD<EvalReport> partials = test.mapPartitions(it -> Collections.singletonList(
                     LocalEvaluation.report(cfg.value(), broadcastParams.value(), it, batchSize, withConfusion))
                     .iterator());
-            return PairwiseTree.reduce(partials, EvalReport::plus);
+            return PairwiseTree.reduce(partials.collect(), EvalReport::plus); // a few numbers per partition
         } finally {
             broadcastParams.destroy();
             sc.setJobDescription(null);

@@ -8,12 +8,12 @@ import io.kindling.driver.job.OptimizerSpec;
 import io.kindling.driver.job.SchedulerSpec;
 import java.util.Locale;
 
-/** The lines a job prints at its start, naming every setting, the dataset's defaults resolved. */
+/** The lines a job prints at its start: the settings that shape training, grouped, the dataset's defaults resolved. */
 final class JobDescription {
     private JobDescription() {
     }
 
-    /** A few lines naming every setting of {@code spec}. */
+    /** A few lines describing {@code spec} (the data-format options, such as CSV's, are left to the data's own lines). */
     static String of(JobSpec spec) {
         OptimizerSpec o = spec.optimizer();
         DataSpec d = spec.data();

@@ -4,6 +4,7 @@ import io.kindling.datasets.EpochPlan;
 import io.kindling.datasets.EpochShuffle;
 import io.kindling.datasets.Example;
 import io.kindling.driver.job.EpochStats;
+import io.kindling.driver.job.JobOptions;
 import io.kindling.driver.job.RoundSplit;
 import io.kindling.worker.ModelState;
 import io.kindling.worker.SegmentPlan;
@@ -64,7 +65,8 @@ public final class ParameterAveraging implements AutoCloseable {
      *                             the states are averaged at its end
      */
     public record Settings(double segmentSeconds, boolean averageUpdaterState) {
-        public static final Settings DEFAULT = new Settings(60, true);
+        public static final Settings DEFAULT = new Settings(JobOptions.SEGMENT_SECONDS.defaultValue(),
+                JobOptions.OPTIMIZER_STATE.defaultValue().equals("averaged"));
     }
 
     public ParameterAveraging(JavaSparkContext sc, WorkerConfig config, int workers) {
@@ -213,6 +215,10 @@ public final class ParameterAveraging implements AutoCloseable {
             Throwable cause = e.getCause();
             throw cause instanceof RuntimeException runtime ? runtime
                     : new IllegalStateException(String.valueOf(cause.getMessage()), cause);
+        } finally {
+            if (!job.isDone()) { // a listener failed: the segment's tasks must not wait on
+                job.cancel(true);
+            }
         }
     }
 

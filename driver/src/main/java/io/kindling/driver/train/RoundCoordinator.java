@@ -63,12 +63,11 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
         }
     }
 
-    /** One attempt at a segment: the rounds it averaged so far, in order, and when it began and ended. */
+    /** One attempt at a segment: the rounds it averaged so far, in order, and when it began. */
     static final class Attempt {
         final SegmentPlan plan;
         final BlockingQueue<Round> rounds = new LinkedBlockingQueue<>();
         volatile long startedNanos; // every task had joined
-        volatile long finishedNanos; // every task had gathered the last average
         volatile int averaged; // training rounds averaged: the segment's length once it is over
         private final double seconds;
         private final String[] addresses;
@@ -162,8 +161,6 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
             }
             attempt.rounds.add(new Round(sync.round(), totals.examples, totals.lossSum, totals.minibatches,
                     totals.maxComputeNanos, now));
-        } else {
-            attempt.finishedNanos = now;
         }
     }
 

@@ -52,8 +52,6 @@ public final class TrainingJob {
     private final JobSpec spec;
     private final JavaSparkContext sc;
     private final PrintStream out;
-    private RoundListener roundListener = RoundListener.NONE;
-    private boolean traceExamples;
     private CheckpointStore.Stored resumeFrom;
     private CheckpointStore.Stored lastCheckpoint;
 
@@ -61,13 +59,6 @@ public final class TrainingJob {
         this.spec = spec;
         this.sc = sc;
         this.out = out;
-    }
-
-    /** Also tell {@code listener} about every round and the index of every trained example. */
-    public TrainingJob tracingExamples(RoundListener listener) {
-        this.roundListener = listener;
-        this.traceExamples = true;
-        return this;
     }
 
     /** Continue from this checkpoint (in the spec's checkpoint directory) instead of starting afresh. */
@@ -106,7 +97,7 @@ public final class TrainingJob {
             }
             int threads = ThreadBudget.perTask(sc, workers);
             WorkerConfig workerConfig = new WorkerConfig(conf.toJson(), spec.batchSize(), spec.averagingFrequency(),
-                    data.info(), data.pipeline(), spec.seed(), threads, traceExamples, spec.optimizer().clipGradNorm());
+                    data.info(), data.pipeline(), spec.seed(), threads, false, spec.optimizer().clipGradNorm());
             LOG.info("{} workers, {} native threads per task, {} parameters, {} training examples", workers, threads,
                     net.numParams(), data.trainSize());
             List<EpochResult> history = train(store, resumed, net, ModelState.of(net), workerConfig, workers, data,
@@ -277,11 +268,15 @@ public final class TrainingJob {
 
     /**
      * Prints the seed's train line, with speed and ETA, and reports it to the metrics whenever the
-     * epoch's minibatch count passes a multiple of the log interval.
+     * epoch's minibatch count passes a multiple of the log interval. Rounds trained again after a
+     * lost executor print again, but reach the metrics only past the last step they hold.
      */
     private RoundListener progress(long total, double lr, long stepsBefore, MetricsSink metrics) {
         long start = System.nanoTime();
         return new RoundListener() {
+            private long lastStep = -1; // the last step written to the metrics
+
+
             @Override
             public void onRound(int epoch, RoundStats round) {
                 long before = round.epochMinibatches() - round.minibatches();
@@ -291,10 +286,12 @@ public final class TrainingJob {
                     double loss = round.lossSum() / round.examples();
                     double eta = (total - round.epochExamples()) / rate;
                     out.println(ProgressLog.trainLine(epoch, round.epochExamples(), total, loss, rate, eta));
-                    metrics.train(new TrainPoint(epoch, stepsBefore + round.epochMinibatches(), round.epochExamples(),
-                            total, loss, lr, rate, eta));
+                    long step = stepsBefore + round.epochMinibatches();
+                    if (step > lastStep) {
+                        metrics.train(new TrainPoint(epoch, step, round.epochExamples(), total, loss, lr, rate, eta));
+                        lastStep = step;
+                    }
                 }
-                roundListener.onRound(epoch, round);
             }
 
             @Override
@@ -302,12 +299,6 @@ public final class TrainingJob {
                 out.printf(Locale.ROOT, "Lost an executor in epoch %d (%s): training again from round %d, with the"
                         + " model averaged before it (%d rounds lost; attempt %d of %d)%n", epoch, reason, first + 1,
                         end - first, attempt, attempts);
-                roundListener.onRetry(epoch, first, end, reason, attempt, attempts);
-            }
-
-            @Override
-            public void onTrained(int epoch, int[] indices) {
-                roundListener.onTrained(epoch, indices);
             }
         };
     }

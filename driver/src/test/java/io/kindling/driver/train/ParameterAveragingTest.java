@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.BlockId;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -114,14 +115,29 @@ class ParameterAveragingTest {
 
     @Test
     void aModelTooLargeToAverageWholeIsAveragedInSlicesOfSeveralPieces() {
-        // 874 410 parameters and twice as many Adam moments: more than two tasks average whole, so each
-        // averages one slice (of five blocks) and gathers the other.
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(12).updater(new Adam(0.01)).list()
+        // More than two tasks average whole, so each averages one slice (of five blocks) and gathers the other.
+        assertAveragesLocalModels(LocalSpark.context(), largeModel(), 2);
+    }
+
+    @Test
+    void threeTasksAverageInThreeSlicesWhetherTheyHostOneWorkerOrSeveral() {
+        // Each task averages one slice and gathers two: with one worker per task its contribution is
+        // published in place; with four workers on three slots, one task hosts two and copies theirs.
+        try {
+            assertAveragesLocalModels(LocalSpark.context(3), largeModel(), 3);
+            assertAveragesLocalModels(LocalSpark.context(3), largeModel(), 4);
+        } finally {
+            LocalSpark.stop();
+        }
+    }
+
+    /** 874 410 parameters and twice as many Adam moments: above what two tasks average whole. */
+    private static MultiLayerConfiguration largeModel() {
+        return new NeuralNetConfiguration.Builder().seed(12).updater(new Adam(0.01)).list()
                 .layer(new DenseLayer.Builder().nIn(784).nOut(1100).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nOut(10)
                         .activation(Activation.SOFTMAX).build())
                 .build();
-        assertAveragesLocalModels(conf, 2);
     }
 
     @Test
@@ -146,14 +162,18 @@ class ParameterAveragingTest {
 
     /** One round in which every worker fits its whole slice equals the weighted mean of local runs. */
     private void assertAveragesLocalModels(MultiLayerConfiguration conf, int workers) {
+        assertAveragesLocalModels(LocalSpark.context(), conf, workers);
+    }
+
+    private void assertAveragesLocalModels(JavaSparkContext sc, MultiLayerConfiguration conf, int workers) {
         int n = 351; // uneven slices of three minibatches each, the last ones partial
         List<Example> examples = TinyNets.examples(n, 8);
         MultiLayerNetwork start = newNet(conf);
         ModelState model = ModelState.of(start);
 
-        try (ParameterAveraging engine = new ParameterAveraging(LocalSpark.context(), config(conf, 3), workers)) {
+        try (ParameterAveraging engine = new ParameterAveraging(sc, config(conf, 3), workers)) {
             assertEquals(1, engine.roundsPerEpoch(n));
-            engine.trainEpoch(model, rdd(examples), n, 1, 0.01, false, 0, RoundListener.NONE);
+            engine.trainEpoch(model, rdd(sc, examples), n, 1, 0.01, false, 0, RoundListener.NONE);
         }
 
         List<Example> order = epochOrder(examples, 1);
@@ -175,6 +195,7 @@ class ParameterAveragingTest {
         assertTrue(maxAbsDiff(weightedMean(params, weights), model.params()) <= 1e-5, "params differ");
         assertTrue(maxAbsDiff(weightedMean(updater, weights), model.updaterState()) <= 1e-5, "updater state differs");
         assertEquals(workers == 2 ? 3 : 2, model.iteration());
+        assertEquals(0, exchangeBlocks(), "every task removed its blocks");
     }
 
     @Test
@@ -346,7 +367,11 @@ class ParameterAveragingTest {
     }
 
     private static JavaRDD<Example> rdd(List<Example> examples) {
-        return LocalSpark.context().parallelize(examples, 3);
+        return rdd(LocalSpark.context(), examples);
+    }
+
+    private static JavaRDD<Example> rdd(JavaSparkContext sc, List<Example> examples) {
+        return sc.parallelize(examples, 3);
     }
 
     // With the workers' kernels: a rounding difference in a gradient that should be zero (a convolution's
