@@ -6,21 +6,34 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * One real local[2] Spark context per test JVM, created on first use. Tests that start their own
  * context (the CLI does) call {@link #stop()} first; the next {@link #context()} starts a new one.
+ * A test that needs more task slots asks for them ({@link #context(int)}); the next test asking
+ * for the usual two gets a local[2] again.
  */
 public final class LocalSpark {
     private static JavaSparkContext sc;
+    private static int slots;
 
     private LocalSpark() {
     }
 
-    public static synchronized JavaSparkContext context() {
+    public static JavaSparkContext context() {
+        return context(2);
+    }
+
+    /** A local[{@code n}] context: {@code n} task slots. */
+    public static synchronized JavaSparkContext context(int n) {
+        if (sc != null && slots != n) {
+            stop();
+        }
         if (sc == null || sc.sc().isStopped()) {
+            slots = n;
             SparkConf conf = new SparkConf()
-                    .setMaster("local[2]")
+                    .setMaster("local[" + n + "]")
                     .setAppName("kindling-tests")
                     .set("spark.ui.enabled", "false")
                     .set("spark.ui.showConsoleProgress", "false")
-                    .set("spark.driver.host", "127.0.0.1");
+                    .set("spark.driver.host", "127.0.0.1")
+                    .set("spark.storage.exceptionOnPinLeak", "true"); // a block read and never released fails
             sc = new JavaSparkContext(conf);
         }
         return sc;
