@@ -1,7 +1,6 @@
 package io.kindling.benchmarks;
 
 import io.kindling.datasets.Example;
-import io.kindling.datasets.mnist.MnistFiles;
 import io.kindling.datasets.mnist.MnistSource;
 import io.kindling.driver.Main;
 import io.kindling.driver.bench.PlainFit;
@@ -66,11 +65,9 @@ public final class Dl4jSparkComparison {
 
     private static void run(Options o) {
         Configuration hadoop = new Configuration();
-        if (!MnistFiles.present(o.dataDir, hadoop)) {
-            new Mnist().fetch(o.dataDir, List.of(), hadoop, System.out::println);
-        }
-        JobSpec spec = JobSpec.builder().dataDir(o.dataDir).download(false).epochs(1).seed(o.seed)
+        JobSpec spec = JobSpec.builder().dataDir(o.dataDir).epochs(1).seed(o.seed)
                 .limitTrain(o.limitTrain).limitTest(o.limitTest).workers(o.workers).averagingFrequency(o.k).build();
+        new Mnist().ensure(spec.data(), hadoop, System.out);
         MnistSource train = MnistSource.open(spec.data().dir(), MnistSource.Split.TRAIN, spec.data().limitTrain(), hadoop);
         MnistSource test = MnistSource.open(spec.data().dir(), MnistSource.Split.TEST, spec.data().limitTest(), hadoop);
         MultiLayerConfiguration conf = ModelFactory.build(spec, Shape.image(1, MnistSource.ROWS, MnistSource.COLS),

@@ -80,7 +80,7 @@ public final class CifarSource extends ShardedSource {
                 Path path = new Path(base, file);
                 if (!fs.exists(path)) {
                     throw new DatasetFormatException(String.format("%s: %s not found, expected the CIFAR-10 binary files"
-                            + " %s and %s there; run `kindling datasets fetch cifar10 --dir %s`", dir, file,
+                            + " %s and %s there; run `kindling datasets fetch cifar10 --data-dir %s`", dir, file,
                             String.join(", ", TRAIN_FILES), TEST_FILES.get(0), dir));
                 }
                 long bytes = fs.getFileStatus(path).getLen();

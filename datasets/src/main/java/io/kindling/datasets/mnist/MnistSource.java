@@ -70,7 +70,7 @@ public final class MnistSource extends ShardedSource {
     private static Path locate(String dir, String name, Configuration conf) {
         return MnistFiles.find(dir, name, conf).orElseThrow(() -> new DatasetFormatException(String.format(
                 "%s: %s not found (raw or .gz), expected the four MNIST IDX files there;"
-                        + " run `kindling datasets fetch mnist --dir %s`", dir, name, dir)));
+                        + " run `kindling datasets fetch mnist --data-dir %s`", dir, name, dir)));
     }
 
     @Override

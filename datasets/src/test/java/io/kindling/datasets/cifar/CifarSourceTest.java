@@ -83,7 +83,7 @@ class CifarSourceTest {
                 () -> CifarSource.open(dir.toString(), CifarSource.Split.TEST, CONF));
         assertEquals(dir + ": test_batch.bin not found, expected the CIFAR-10 binary files data_batch_1.bin,"
                 + " data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, data_batch_5.bin and test_batch.bin there;"
-                + " run `kindling datasets fetch cifar10 --dir " + dir + "`", e.getMessage());
+                + " run `kindling datasets fetch cifar10 --data-dir " + dir + "`", e.getMessage());
     }
 
     @Test

@@ -139,7 +139,7 @@ class MnistSourceTest {
         DatasetFormatException e = assertThrows(DatasetFormatException.class,
                 () -> MnistSource.open(dir.toString(), MnistSource.Split.TEST, 0, CONF));
         assertEquals(dir + ": t10k-images-idx3-ubyte not found (raw or .gz), expected the four MNIST IDX files"
-                + " there; run `kindling datasets fetch mnist --dir " + dir + "`", e.getMessage());
+                + " there; run `kindling datasets fetch mnist --data-dir " + dir + "`", e.getMessage());
     }
 
     @Test

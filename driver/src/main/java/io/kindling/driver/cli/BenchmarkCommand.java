@@ -42,8 +42,11 @@ public final class BenchmarkCommand implements Callable<Integer>, CommandOptions
     @Option(names = "--skip-epoch", description = "Stop after the speed table: no MNIST epoch comparison.")
     boolean skipEpoch;
 
-    /** The declared options (b) takes; unless given, it runs on local[2] with 2 workers. */
-    private static final List<JobOption<?>> OPTIONS = List.of(JobOptions.MASTER, JobOptions.WORKERS,
+    private static final JobOption<String> MASTER = JobOptions.MASTER.withDefault("local[2]", null);
+    private static final JobOption<Integer> WORKERS = JobOptions.WORKERS.withDefault(2, null);
+
+    /** The declared options (b) takes. */
+    private static final List<JobOption<?>> OPTIONS = List.of(MASTER, WORKERS,
             JobOptions.AVERAGING_FREQUENCY, JobOptions.DATA_DIR, JobOptions.MIRROR, JobOptions.LIMIT_TRAIN,
             JobOptions.LIMIT_TEST, JobOptions.SEED, JobOptions.CHECKPOINT_DIR);
 
@@ -81,12 +84,11 @@ public final class BenchmarkCommand implements Callable<Integer>, CommandOptions
         }
         Mnist mnist = new Mnist();
         JobSpec.Builder job = JobSpec.builder().dataDir(mnist.defaultDir()).transforms(mnist.defaultTransforms())
-                .epochs(1).logInterval(100).workers(2);
+                .epochs(1).logInterval(100).workers(CommandOptions.value(commandSpec, WORKERS));
         JobSpec spec = CommandOptions.applyGiven(commandSpec, OPTIONS, job).build();
         mnist.ensure(spec.data(), new Configuration(), System.out);
-        String master = CommandOptions.given(commandSpec, JobOptions.MASTER)
-                ? CommandOptions.value(commandSpec, JobOptions.MASTER) : "local[2]";
-        try (JavaSparkContext sc = SparkContexts.create(master, "kindling benchmark")) {
+        try (JavaSparkContext sc = SparkContexts.create(CommandOptions.value(commandSpec, MASTER),
+                "kindling benchmark")) {
             new MnistBenchmark(spec, System.out).run(sc);
         }
         return 0;

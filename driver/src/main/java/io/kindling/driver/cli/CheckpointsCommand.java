@@ -78,16 +78,12 @@ public final class CheckpointsCommand {
 
         @Override
         public List<JobOption<?>> options() {
-            return List.of(JobOptions.OUTPUT);
+            return List.of(JobOptions.OUTPUT.required());
         }
 
         @Override
         public void run() {
             String output = CommandOptions.value(commandSpec, JobOptions.OUTPUT);
-            if (output == null) {
-                throw new CommandLine.ParameterException(commandSpec.commandLine(), "--output: expected the file to"
-                        + " write (any Hadoop FileSystem URI)");
-            }
             Configuration conf = new Configuration();
             Checkpoints.Resolved resolved = Checkpoints.resolve(uri, conf, System.out::println);
             MultiLayerNetwork net = resolved.store().readModel(resolved.checkpoint(), false);

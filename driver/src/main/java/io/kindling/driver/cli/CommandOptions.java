@@ -58,24 +58,33 @@ public final class CommandOptions {
         if (option.label() != null) {
             b.paramLabel(option.label());
         }
-        return b.build();
+        return b.required(option.isRequired()).build();
     }
 
     private static String description(JobOption<?> option) {
         String meaning = option.meaning().replace("`", "");
         String defaultText = option.defaultText().replace("`", "");
-        return Character.toUpperCase(meaning.charAt(0)) + meaning.substring(1)
-                + (defaultText.isEmpty() ? "." : " (default: " + defaultText + ").");
+        // Capitalised as a sentence, unless it starts with a value (`mnist`, `nll`) that is typed as written.
+        String sentence = option.meaning().startsWith("`") ? meaning
+                : Character.toUpperCase(meaning.charAt(0)) + meaning.substring(1);
+        return sentence + (defaultText.isEmpty() ? "." : " (default: " + defaultText + ").");
     }
 
-    /** The value {@code command} parsed for {@code option}: given, or its default; empty for a list not given. */
+    /**
+     * The value {@code command} parsed for {@code option}: given, or its default; empty for a list not
+     * given. A value the option's checks reject is a usage error naming it.
+     */
     @SuppressWarnings("unchecked")
     public static <T> T value(CommandSpec command, JobOption<T> option) {
         Object value = command.findOption(option.name()).getValue();
         if (value == null && (option.form() == JobOption.Form.LIST || option.form() == JobOption.Form.REPEATED)) {
             return (T) List.of();
         }
-        return (T) value;
+        try {
+            return option.check((T) value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(command.commandLine(), e.getMessage(), e);
+        }
     }
 
     /** Whether {@code option} was on the command line. */

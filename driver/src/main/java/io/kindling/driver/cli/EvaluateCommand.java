@@ -34,7 +34,8 @@ public final class EvaluateCommand implements Callable<Integer>, CommandOptions.
 
     /** The options it takes, all declared with the job's; --workers: the tasks reading the test data. */
     private static final List<JobOption<?>> OPTIONS = List.of(JobOptions.CHECKPOINT, JobOptions.SAVED_MODEL,
-            JobOptions.MASTER, JobOptions.DATA_DIR, JobOptions.TEST_DATA, JobOptions.MIRROR, JobOptions.DOWNLOAD,
+            JobOptions.MASTER, JobOptions.DATA_DIR.withDefault(null, "the training job's"),
+            JobOptions.TEST_DATA.withDefault(List.of(), "the training job's"), JobOptions.MIRROR, JobOptions.DOWNLOAD,
             JobOptions.SKIP_BAD_RECORDS, JobOptions.LIMIT_TEST, JobOptions.TEST_BATCH_SIZE, JobOptions.WORKERS);
 
     @Override
@@ -44,15 +45,10 @@ public final class EvaluateCommand implements Callable<Integer>, CommandOptions.
 
     @Override
     public Integer call() {
-        String checkpoint = CommandOptions.value(commandSpec, JobOptions.CHECKPOINT);
-        String savedModel = CommandOptions.value(commandSpec, JobOptions.SAVED_MODEL);
-        if ((checkpoint == null) == (savedModel == null)) {
-            throw new CommandLine.ParameterException(commandSpec.commandLine(), "give --checkpoint or --saved-model");
-        }
+        TrainedModel.Named named = TrainedModel.Named.by(commandSpec);
         try (JavaSparkContext sc = SparkContexts.create(CommandOptions.value(commandSpec, JobOptions.MASTER),
                 "kindling evaluate")) {
-            TrainedModel trained = TrainedModel.load(checkpoint, savedModel, sc.hadoopConfiguration(),
-                    System.out::println);
+            TrainedModel trained = named.load(sc.hadoopConfiguration(), System.out::println);
             // The data of the training job, with the options given here applied to it.
             JobSpec.Builder job = JobSpec.builder().data(trained.dataset()).limitTest(0);
             DataSpec data = CommandOptions.applyGiven(commandSpec, OPTIONS, job).build().data();

@@ -29,9 +29,12 @@ public final class PredictCommand implements Callable<Integer>, CommandOptions.T
     @Spec
     CommandLine.Model.CommandSpec commandSpec;
 
+    /** Inputs per forward pass: fewer than evaluation's, since predict runs in one JVM. */
+    private static final JobOption<Integer> BATCH_SIZE = JobOptions.TEST_BATCH_SIZE.withDefault(256, null);
+
     @Override
     public List<JobOption<?>> options() {
-        return List.of(JobOptions.SAVED_MODEL, JobOptions.CHECKPOINT, JobOptions.OUTPUT, JobOptions.TEST_BATCH_SIZE);
+        return List.of(JobOptions.SAVED_MODEL, JobOptions.CHECKPOINT, JobOptions.OUTPUT, BATCH_SIZE);
     }
 
     @Parameters(arity = "1..*", paramLabel = "INPUT",
@@ -41,20 +44,12 @@ public final class PredictCommand implements Callable<Integer>, CommandOptions.T
 
     @Override
     public Integer call() throws IOException {
-        String savedModel = CommandOptions.value(commandSpec, JobOptions.SAVED_MODEL);
-        String checkpoint = CommandOptions.value(commandSpec, JobOptions.CHECKPOINT);
+        TrainedModel.Named named = TrainedModel.Named.by(commandSpec);
         String output = CommandOptions.value(commandSpec, JobOptions.OUTPUT);
-        int batchSize = CommandOptions.value(commandSpec, JobOptions.TEST_BATCH_SIZE);
-        if ((checkpoint == null) == (savedModel == null)) {
-            throw new CommandLine.ParameterException(commandSpec.commandLine(), "give --saved-model or --checkpoint");
-        }
-        if (batchSize < 1) {
-            throw new CommandLine.ParameterException(commandSpec.commandLine(),
-                    "--test-batch-size " + batchSize + ": expected an integer >= 1");
-        }
+        int batchSize = CommandOptions.value(commandSpec, BATCH_SIZE);
         Configuration conf = new Configuration();
         // stdout may be the predictions' CSV: notes on skipped checkpoints go to stderr
-        TrainedModel trained = TrainedModel.load(checkpoint, savedModel, conf, System.err::println);
+        TrainedModel trained = named.load(conf, System.err::println);
         PredictionInputs reader = new PredictionInputs(trained.data(), trained.dataset(), conf);
         Pipeline transforms = Pipeline.parse(trained.transforms());
         if (output == null) {

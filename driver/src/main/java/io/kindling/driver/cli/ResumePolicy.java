@@ -47,7 +47,7 @@ final class ResumePolicy {
                 default -> throw new IllegalStateException(option.name() + ": " + option.resume());
             }
         }
-        return merged.checkpointDir(given.checkpointDir()).build();
+        return merged.build();
     }
 
     /** A spec from before specs held the dataset's transforms with those written in. */

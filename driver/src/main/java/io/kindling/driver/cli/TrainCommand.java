@@ -86,8 +86,8 @@ public final class TrainCommand implements Callable<Integer>, CommandOptions.Tak
                 throw new IllegalArgumentException("--model and --model-file: give one of them");
             }
             String model = CommandOptions.value(commandSpec, JobOptions.MODEL);
-            if (!CommandOptions.given(commandSpec, JobOptions.MODEL_FILE) && !ModelZoo.NAMES.contains(model)) {
-                throw new IllegalArgumentException("--model " + model + ": unknown, expected one of " + ModelZoo.NAMES);
+            if (!CommandOptions.given(commandSpec, JobOptions.MODEL_FILE)) {
+                ModelZoo.requireKnown(model);
             }
             JobSpec.Builder b = CommandOptions.applyGiven(commandSpec, JobOptions.TRAIN, JobSpec.builder());
             Dataset dataset = Datasets.named(CommandOptions.value(commandSpec, JobOptions.DATASET));

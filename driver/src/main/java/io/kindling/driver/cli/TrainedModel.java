@@ -5,6 +5,7 @@ import io.kindling.driver.checkpoint.Checkpoints;
 import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.job.DataSpec;
+import io.kindling.driver.job.JobOptions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * A trained network with what evaluating or predicting needs besides the weights: the example shape
@@ -22,10 +25,21 @@ import org.deeplearning4j.util.ModelSerializer;
 record TrainedModel(MultiLayerNetwork net, DatasetInfo data, String transforms, DataSpec dataset, long seed,
                     String description) {
 
-    /** Exactly one of {@code checkpoint} and {@code model} is given; {@code report} takes notes on skipped checkpoints. */
-    static TrainedModel load(String checkpoint, String model, Configuration conf,
-                             java.util.function.Consumer<String> report) {
-        return checkpoint != null ? fromCheckpoint(checkpoint, conf, report) : fromModelFile(model, conf);
+    /** The trained model a command names: exactly one of {@code --checkpoint} and {@code --saved-model}. */
+    record Named(String checkpoint, String savedModel) {
+        static Named by(CommandSpec command) {
+            Named named = new Named(CommandOptions.value(command, JobOptions.CHECKPOINT),
+                    CommandOptions.value(command, JobOptions.SAVED_MODEL));
+            if ((named.checkpoint == null) == (named.savedModel == null)) {
+                throw new CommandLine.ParameterException(command.commandLine(), "give --checkpoint or --saved-model");
+            }
+            return named;
+        }
+
+        /** Reads it; {@code report} takes notes on skipped checkpoints. */
+        TrainedModel load(Configuration conf, java.util.function.Consumer<String> report) {
+            return checkpoint != null ? fromCheckpoint(checkpoint, conf, report) : fromModelFile(savedModel, conf);
+        }
     }
 
     static TrainedModel fromCheckpoint(String uri, Configuration conf, java.util.function.Consumer<String> report) {

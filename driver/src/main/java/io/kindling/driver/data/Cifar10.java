@@ -5,6 +5,7 @@ import io.kindling.datasets.ExampleSource;
 import io.kindling.datasets.cifar.CifarSource;
 import io.kindling.driver.data.fetch.ArchiveFetcher;
 import io.kindling.driver.data.fetch.ArchiveSpec;
+import io.kindling.driver.data.fetch.Mirror;
 import io.kindling.driver.data.fetch.UriMirror;
 import io.kindling.driver.job.DataSpec;
 import java.io.IOException;
@@ -70,7 +71,12 @@ public final class Cifar10 implements Dataset {
     /** With another archive description: tests fetch archives they build. */
     static void fetch(String dir, ArchiveSpec archive, List<String> userMirrors, Configuration conf,
                       Consumer<String> log) {
-        new ArchiveFetcher(conf, log).fetch(dir, archive, UriMirror.all(conf, userMirrors, MIRRORS));
+        List<Mirror> mirrors = UriMirror.all(conf, userMirrors, MIRRORS);
+        try {
+            new ArchiveFetcher(conf, log).fetch(dir, archive, mirrors);
+        } finally {
+            mirrors.forEach(Mirror::close);
+        }
     }
 
     @Override

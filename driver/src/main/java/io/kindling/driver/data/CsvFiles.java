@@ -38,10 +38,8 @@ public final class CsvFiles implements Dataset {
     }
 
     @Override
-    public void check(DataSpec spec) {
-        if (spec.trainData().isEmpty()) {
-            throw new IllegalArgumentException("--train-data: needed with --dataset csv, expected the training CSV files");
-        }
+    public boolean numericTargets() {
+        return true;
     }
 
     @Override

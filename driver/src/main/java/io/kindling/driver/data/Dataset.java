@@ -36,9 +36,14 @@ public interface Dataset {
             throw new IllegalArgumentException("--train-data: needed with --dataset " + name()
                     + ", expected the training " + userFiles());
         }
-        if (spec.regression()) {
+        if (spec.regression() && !numericTargets()) {
             throw new IllegalArgumentException("--regression: only --dataset csv has numeric targets");
         }
+    }
+
+    /** Whether its labels may be numbers to predict (`--regression`) rather than classes. */
+    default boolean numericTargets() {
+        return false;
     }
 
     /** What the user's files are, for messages. */

@@ -35,9 +35,8 @@ public record DataSpec(String dataset, String dir, List<String> mirrors, boolean
         testData = List.copyOf(testData);
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(delimiter, "delimiter");
-        if (transforms != null) {
-            Pipeline.parse(transforms); // reports a malformed one now
-        }
+        // In its canonical form: checked now, and compared as written by Pipeline whatever the spacing.
+        transforms = transforms == null ? null : Pipeline.parse(transforms).text();
     }
 
     public CsvOptions csvOptions() {

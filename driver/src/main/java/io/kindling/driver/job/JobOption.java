@@ -52,10 +52,11 @@ public final class JobOption<T> {
     private final String expected;
     private final BiConsumer<JobSpec.Builder, T> apply;
     private final Function<JobSpec, T> read;
+    private final boolean required;
 
     JobOption(String name, Class<?> type, Form form, String label, T defaultValue, String defaultText, String meaning,
               Resume resume, Predicate<T> valid, String expected, BiConsumer<JobSpec.Builder, T> apply,
-              Function<JobSpec, T> read) {
+              Function<JobSpec, T> read, boolean required) {
         this.name = Objects.requireNonNull(name);
         this.type = Objects.requireNonNull(type);
         this.form = Objects.requireNonNull(form);
@@ -68,9 +69,30 @@ public final class JobOption<T> {
         this.expected = expected;
         this.apply = apply;
         this.read = read;
+        this.required = required;
         if (resume != Resume.RUN && (apply == null || read == null)) {
             throw new IllegalArgumentException(name + ": a saved option needs its place in the job spec");
         }
+    }
+
+    /**
+     * This option as a command whose default differs from `train`'s takes it: the same meaning,
+     * checks and place in the spec, another default.
+     */
+    public JobOption<T> withDefault(T value, String text) {
+        return new JobOption<>(name, type, form, label, value, text, meaning, resume, valid, expected, apply, read,
+                required);
+    }
+
+    /** This option as a command that cannot run without it takes it. */
+    public JobOption<T> required() {
+        return new JobOption<>(name, type, form, label, defaultValue, defaultText, meaning, resume, valid, expected,
+                apply, read, true);
+    }
+
+    /** Whether the command taking it must be given it. */
+    public boolean isRequired() {
+        return required;
     }
 
     /** The long name, such as {@code --epochs}. */
@@ -123,11 +145,6 @@ public final class JobOption<T> {
     /** Whether the option is part of a job spec (saved with checkpoints), not just of one run. */
     public boolean saved() {
         return resume != Resume.RUN;
-    }
-
-    /** What a valid value is, as the error for an invalid one says it; null when any value of the type is. */
-    public String expected() {
-        return expected;
     }
 
     /** {@code value}, or an error naming the option, the value and what was expected; null means not set. */

@@ -1,6 +1,5 @@
 package io.kindling.driver.job;
 
-import io.kindling.datasets.transform.Pipeline;
 import io.kindling.driver.job.JobOption.Form;
 import io.kindling.driver.job.JobOption.Resume;
 import java.util.List;
@@ -34,9 +33,11 @@ public final class JobOptions {
             .fixed("a model of the zoo (`kindling models` lists them)")
             .into(JobSpec.Builder::model, JobSpec::model);
     public static final JobOption<String> MODEL_FILE = option("--model-file", String.class).label("URI")
-            .fixed("a model spec (YAML or JSON) or a DL4J `MultiLayerConfiguration` JSON, instead of --model")
+            .fixed("a model spec (YAML or JSON) or a DL4J `MultiLayerConfiguration` JSON, built by"
+                    + " `train` instead of a zoo model")
             .into(JobSpec.Builder::modelFile, JobSpec::modelFile);
     public static final JobOption<List<Integer>> HIDDEN = listOf("--hidden", Integer.class)
+            .check(v -> !v.isEmpty() && v.stream().allMatch(h -> h >= 1), "expected layer widths >= 1, such as 256,128")
             .label("N,N").value(List.of(256, 128)).fixed("hidden layer widths of `mlp`")
             .into(JobSpec.Builder::hidden, JobSpec::hidden);
     public static final JobOption<String> LOSS = option("--loss", String.class).oneOf(JobSpec.LOSSES).label("NAME").defaultText("the model's")
@@ -88,7 +89,7 @@ public final class JobOptions {
             .defaultText("the dataset's").fixed("the transforms, like `transforms.Compose` (README, Datasets):"
                     + " `resize(h, w)`, `random_crop(size, padding)`, `hflip(p)`, `to_tensor`, `normalize(mean, std)`"
                     + " or `normalize(auto)`; random ones apply to training only")
-            .into((b, v) -> b.transforms(v == null ? null : Pipeline.parse(v).text()), s -> s.data().transforms());
+            .into(JobSpec.Builder::transforms, s -> s.data().transforms());
     public static final JobOption<Double> VALIDATION_SPLIT = option("--validation-split", Double.class).check(v -> v >= 0 && v < 1, "expected a fraction in [0, 1)").label("F")
             .value(0.0).fixed("hold out this fraction of the training data for validation (seeded, fixed across"
                     + " epochs)")
@@ -386,12 +387,12 @@ public final class JobOptions {
         /** An option of one run, never saved. */
         JobOption<T> run(String m) {
             return new JobOption<>(name, type, form, label, defaultValue, defaultText, m, Resume.RUN, valid, expected,
-                    null, null);
+                    null, null, false);
         }
 
         JobOption<T> into(BiConsumer<JobSpec.Builder, T> apply, Function<JobSpec, T> read) {
             return new JobOption<>(name, type, form, label, defaultValue, defaultText, meaning, resume, valid, expected,
-                    apply, read);
+                    apply, read, false);
         }
 
         private Declaration<T> classified(Resume r, String m) {

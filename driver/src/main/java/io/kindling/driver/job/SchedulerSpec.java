@@ -8,7 +8,7 @@ import java.util.Objects;
  * The LR scheduler of a job and its arguments, named as in torch.optim.lr_scheduler.
  *
  * @param tMax   CosineAnnealingLR's T_max; 0 means the number of epochs
- * @param metric what ReduceLROnPlateau watches: test_loss, test_accuracy or train_loss
+ * @param metric what ReduceLROnPlateau watches: a {@link Metric} key, such as test_loss
  * @param lambda LambdaLR's factor as an expression of epoch, e.g. 0.95^epoch
  */
 public record SchedulerSpec(String name, double gamma, int stepSize, List<Integer> milestones, int tMax,

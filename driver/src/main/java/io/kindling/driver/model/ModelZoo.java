@@ -1,5 +1,6 @@
 package io.kindling.driver.model;
 
+import io.kindling.driver.job.JobOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,15 +27,20 @@ public final class ModelZoo {
     }
 
     public static final List<String> NAMES = List.copyOf(MODELS.keySet());
-    public static final List<Integer> DEFAULT_HIDDEN = List.of(256, 128);
 
     private ModelZoo() {
     }
 
-    public static ModelSpec spec(String name, List<Integer> hidden) {
+    /** {@code name}, or an error naming the zoo's models. */
+    public static String requireKnown(String name) {
         if (!MODELS.containsKey(name)) {
             throw new IllegalArgumentException("--model " + name + ": unknown, expected one of " + NAMES);
         }
+        return name;
+    }
+
+    public static ModelSpec spec(String name, List<Integer> hidden) {
+        requireKnown(name);
         return name.equals("mlp") ? mlp(hidden) : ModelSpec.parse(resource(name), name, "model " + name);
     }
 
@@ -52,9 +58,7 @@ public final class ModelZoo {
 
     /** Dense layers of the given widths with ReLU, then the classes with log-softmax and NLL. */
     static ModelSpec mlp(List<Integer> hidden) {
-        if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1)) {
-            throw new IllegalArgumentException("--hidden " + hidden + ": expected layer widths >= 1, such as 256,128");
-        }
+        JobOptions.HIDDEN.check(hidden);
         List<LayerSpec> layers = new ArrayList<>();
         for (int width : hidden) {
             layers.add(new LayerSpec(layers.size(), "dense", Map.of("out_features", width)));

@@ -80,4 +80,23 @@ class JobOptionsTest {
                 () -> JobOptions.IMAGE_SIZE.apply(JobSpec.builder(), "32 by 32"));
         assertEquals("--image-size 32 by 32: expected HxW, such as 32x32", e.getMessage());
     }
+
+    @Test
+    void theDefaultsAreThePytorchMnistExamples() {
+        JobSpec d = JobSpec.builder().build();
+        assertEquals(List.of(14, 64, 1000, 1L, 10), List.of(d.epochs(), d.batchSize(), d.testBatchSize(), d.seed(),
+                d.logInterval()));
+        assertEquals("adadelta", d.optimizer().name());
+        assertEquals(1.0, d.optimizer().lr());
+        assertEquals(List.of("step", 1, 0.7), List.of(d.scheduler().name(), d.scheduler().stepSize(),
+                d.scheduler().gamma()));
+        assertEquals("mnist-cnn", d.model());
+    }
+
+    @Test
+    void anOptionCannotBeDeclaredWithoutItsResumeClass() {
+        NullPointerException e = assertThrows(NullPointerException.class, () -> new JobOption<Integer>("--x",
+                Integer.class, JobOption.Form.VALUE, null, 1, null, "x", null, null, null, null, null, false));
+        assertEquals("--x: not classified for --resume", e.getMessage());
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kindling.driver.job.JobOptions;
 import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.job.OptimizerSpec;
 import io.kindling.worker.TinyNets;
@@ -38,7 +39,7 @@ class ModelBuilderTest {
         Map<String, Long> expected = Map.of("mnist-cnn", 1_199_882L, "lenet5", 44_426L, "cifar10-cnn", 145_578L,
                 "simple-cnn", 54_410L, "mlp", 235_146L);
         for (String name : ModelZoo.NAMES) {
-            ModelBuilder.Built built = ModelBuilder.build(ModelZoo.spec(name, ModelZoo.DEFAULT_HIDDEN),
+            ModelBuilder.Built built = ModelBuilder.build(ModelZoo.spec(name, JobOptions.HIDDEN.defaultValue()),
                     ModelZoo.MODELS.get(name), 10, SGD, 1);
             assertEquals(expected.get(name), built.parameters(), name);
             MultiLayerNetwork net = new MultiLayerNetwork(built.configuration());
