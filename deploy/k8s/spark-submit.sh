@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The same job with plain spark-submit against the Kubernetes API server (no operator):
 #   K8S_API=https://my-cluster:6443 deploy/k8s/spark-submit.sh train --data-dir hdfs://... --workers 4
-# Needs a Spark 3.5 install (SPARK_HOME), the image built from Dockerfile.cuda and pushed where the
-# cluster pulls from (KINDLING_IMAGE), and rbac.yaml applied. Pod templates are read by the
-# submitting machine and by the driver, so they are passed from this directory and baked into the image.
+# Needs a Spark install of the job jar's line (SPARK_HOME: Spark 4.2 for the default build), the image
+# built from Dockerfile.cuda and pushed where the cluster pulls from (KINDLING_IMAGE), and rbac.yaml
+# applied. Pod templates are read by the submitting machine and by the driver, so they are passed from this directory and baked into the image.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 : "${K8S_API:?set K8S_API to the API server, e.g. https://my-cluster:6443}"
-: "${SPARK_HOME:?set SPARK_HOME to a Spark 3.5 install}"
+: "${SPARK_HOME:?set SPARK_HOME to a Spark install of the job jar's line}"
 image="${KINDLING_IMAGE:-kindling:0.1.0-cuda11.6}"
 namespace="${KINDLING_NAMESPACE:-kindling}"
 java_flags="$(grep -v '^#' "$here/../conf/jvm.options" | tr '\n' ' ')"

@@ -112,6 +112,24 @@ class KubernetesManifestsTest {
         assertTrue(dockerfile("Dockerfile.cuda").contains("FROM nvidia/cuda:11.6"), "CUDA 11.6 for nd4j-cuda-11.6");
     }
 
+    @Test
+    void imagesAndTheOperatorManifestNameTheSparkLineOfThisBuild() throws IOException {
+        String image = "apache/spark:" + System.getProperty("kindling.spark.version") + "-scala"
+                + System.getProperty("kindling.scala.binary.version") + "-java17-ubuntu";
+        for (String file : List.of("Dockerfile", "Dockerfile.cuda")) {
+            String dockerfile = dockerfile(file);
+            assertTrue(dockerfile.contains(image), file + " names " + image);
+            String defaultImage = dockerfile.lines().filter(l -> l.startsWith("ARG SPARK_IMAGE=")).findFirst()
+                    .orElseThrow().substring("ARG SPARK_IMAGE=apache/spark:".length());
+            String sparkVersion = defaultImage.substring(0, defaultImage.indexOf('-'));
+            Map<String, Object> spec = map(assertInstanceOf(GenericKubernetesResource.class,
+                    documents("sparkapplication.yaml").get(0)).getAdditionalProperties().get("spec"));
+            assertEquals(sparkVersion, spec.get("sparkVersion"), "the operator runs the image's Spark");
+            String line = sparkVersion.substring(0, sparkVersion.lastIndexOf('.'));
+            assertTrue(dockerfile.contains("ARG SPARK_LINE=" + line), file + " copies the job jar for Spark " + line);
+        }
+    }
+
     private static void assertNoUnknownFields(Pod pod) {
         assertTrue(pod.getAdditionalProperties().isEmpty());
         assertTrue(pod.getSpec().getAdditionalProperties().isEmpty(), pod.getSpec().getAdditionalProperties().toString());

@@ -22,6 +22,17 @@ final class Launcher {
         return Path.of(System.getProperty("kindling.root", "..")).toAbsolutePath().normalize();
     }
 
+    /** The job jar the launchers use: the one for the Spark line of this build. */
+    static Path jobJar() throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(root().resolve("deploy/bin/job-jar").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String jar = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (process.waitFor() != 0 || jar.isEmpty()) {
+            throw new IllegalStateException("deploy/bin/job-jar found no job jar");
+        }
+        return Path.of(jar);
+    }
+
     static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(root().resolve("deploy/bin/kindling").toString());

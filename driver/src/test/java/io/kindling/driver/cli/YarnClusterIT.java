@@ -94,9 +94,7 @@ class YarnClusterIT {
             localJars.add("local:" + jar.toPath().toRealPath()); // on every node of this one-node cluster
         }
         String yarnJars = String.join(",", localJars);
-        String jobJar = Files.list(Launcher.root().resolve("driver/target"))
-                .filter(p -> p.getFileName().toString().matches("kindling-driver-.*-job\\.jar")).findFirst()
-                .orElseThrow().toString();
+        String jobJar = Launcher.jobJar().toString();
 
         ProcessBuilder submit = new ProcessBuilder(Launcher.root().resolve("deploy/yarn/submit.sh").toString(),
                 "train", "--data-dir", hdfs + "/yarn/mnist", "--mirror", "file://" + MnistForTests.dir(),
