@@ -5,10 +5,7 @@ import io.kindling.datasets.DatasetFormatException;
 import io.kindling.datasets.DatasetInfo;
 import io.kindling.datasets.Example;
 import io.kindling.datasets.ExampleSource;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -126,7 +122,7 @@ public final class ImageFolderSource implements ExampleSource {
 
     /** One image decoded and resized (bilinear) to channels × height × width 8-bit pixels. */
     public static byte[] load(String file, Configuration conf, int height, int width, int channels) {
-        return pixels(decode(file, conf), height, width, channels);
+        return Images.pixels(decode(file, conf), height, width, channels);
     }
 
     private static String extension(String file) {
@@ -164,7 +160,7 @@ public final class ImageFolderSource implements ExampleSource {
         return sc.parallelize(entries, Math.max(1, Math.min(partitions, entries.size()))).flatMap(entry -> {
             try {
                 BufferedImage image = decode(entry._1(), conf.value().value());
-                return List.of(Example.image(0, entry._2(), pixels(image, h, w, c))).iterator();
+                return List.of(Example.image(0, entry._2(), Images.pixels(image, h, w, c))).iterator();
             } catch (DatasetFormatException e) {
                 bad.handle(e);
                 return Collections.emptyIterator();
@@ -175,43 +171,11 @@ public final class ImageFolderSource implements ExampleSource {
     private static BufferedImage decode(String file, Configuration conf) {
         try {
             Path path = new Path(file);
-            byte[] bytes;
             try (InputStream in = path.getFileSystem(conf).open(path)) {
-                bytes = in.readAllBytes();
+                return Images.decode(in.readAllBytes(), file);
             }
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (image == null) {
-                throw new DatasetFormatException(file + ": not a decodable image (PNG, JPEG, BMP or GIF)");
-            }
-            return image;
         } catch (IOException e) {
             throw new DatasetFormatException(file + ": not a decodable image: " + e.getMessage(), e);
         }
-    }
-
-    /** Resizes (bilinear) and converts to 8-bit channel-major pixels. */
-    static byte[] pixels(BufferedImage source, int height, int width, int channels) {
-        BufferedImage target = new BufferedImage(width, height,
-                channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = target.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(source, 0, 0, width, height, null);
-        g.dispose();
-        byte[] pixels = new byte[channels * height * width];
-        int plane = height * width;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int i = y * width + x;
-                if (channels == 1) {
-                    pixels[i] = (byte) target.getRaster().getSample(x, y, 0);
-                } else {
-                    int rgb = target.getRGB(x, y);
-                    pixels[i] = (byte) (rgb >> 16);
-                    pixels[plane + i] = (byte) (rgb >> 8);
-                    pixels[2 * plane + i] = (byte) rgb;
-                }
-            }
-        }
-        return pixels;
     }
 }

@@ -170,7 +170,9 @@ public record Pipeline(List<Transform> steps) implements Serializable {
             return info.isImage() ? new Tensor(info.channels(), info.height(), info.width(), data)
                     : new Tensor(data.length, 1, 1, data);
         }
-        return new Tensor(e.values().length, 1, 1, e.values().clone());
+        // Images stored as values (an array column with --input-shape) keep their shape.
+        return info.isImage() ? new Tensor(info.channels(), info.height(), info.width(), e.values().clone())
+                : new Tensor(e.values().length, 1, 1, e.values().clone());
     }
 
     public boolean needsStatistics() {

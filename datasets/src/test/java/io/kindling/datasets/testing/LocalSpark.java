@@ -33,10 +33,21 @@ public final class LocalSpark {
                     .set("spark.ui.enabled", "false")
                     .set("spark.ui.showConsoleProgress", "false")
                     .set("spark.driver.host", "127.0.0.1")
-                    .set("spark.storage.exceptionOnPinLeak", "true"); // a block read and never released fails
+                    .set("spark.storage.exceptionOnPinLeak", "true") // a block read and never released fails
+                    .set("spark.sql.warehouse.dir", warehouse()); // catalog tables of tests: not in the module
             sc = new JavaSparkContext(conf);
         }
         return sc;
+    }
+
+    private static String warehouse() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kindling-warehouse");
+            dir.toFile().deleteOnExit();
+            return dir.toUri().toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static synchronized void stop() {

@@ -1,0 +1,89 @@
+package io.kindling.datasets.images;
+
+import io.kindling.datasets.DatasetFormatException;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
+
+/** Encoded images to 8-bit channel-major pixels and back: what image folders and image columns share. */
+public final class Images {
+    private Images() {
+    }
+
+    /** Decodes PNG, JPEG, BMP or GIF bytes; {@code where} names the file or row in the error. */
+    public static BufferedImage decode(byte[] bytes, String where) {
+        try {
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+            if (image == null) {
+                throw new DatasetFormatException(where + ": not a decodable image (PNG, JPEG, BMP or GIF)");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new DatasetFormatException(where + ": not a decodable image: " + e.getMessage(), e);
+        }
+    }
+
+    /** Resizes (bilinear) and converts to 8-bit channel-major pixels, grayscale or RGB. */
+    public static byte[] pixels(BufferedImage source, int height, int width, int channels) {
+        BufferedImage target = source;
+        int type = channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB;
+        if (source.getType() != type || source.getHeight() != height || source.getWidth() != width) {
+            target = new BufferedImage(width, height, type);
+            Graphics2D g = target.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(source, 0, 0, width, height, null);
+            g.dispose();
+        }
+        byte[] pixels = new byte[channels * height * width];
+        int plane = height * width;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = y * width + x;
+                if (channels == 1) {
+                    pixels[i] = (byte) target.getRaster().getSample(x, y, 0);
+                } else {
+                    int rgb = target.getRGB(x, y);
+                    pixels[i] = (byte) (rgb >> 16);
+                    pixels[plane + i] = (byte) (rgb >> 8);
+                    pixels[2 * plane + i] = (byte) rgb;
+                }
+            }
+        }
+        return pixels;
+    }
+
+    /** An image of 8-bit channel-major pixels (1 channel: grayscale, 3: RGB), for encoding. */
+    public static BufferedImage image(byte[] pixels, int channels, int height, int width) {
+        BufferedImage image = new BufferedImage(width, height,
+                channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        int plane = height * width;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = y * width + x;
+                if (channels == 1) {
+                    image.getRaster().setSample(x, y, 0, pixels[i] & 0xff);
+                } else {
+                    image.setRGB(x, y, (pixels[i] & 0xff) << 16 | (pixels[plane + i] & 0xff) << 8
+                            | (pixels[2 * plane + i] & 0xff));
+                }
+            }
+        }
+        return image;
+    }
+
+    /** Lossless PNG bytes of 8-bit channel-major pixels. */
+    public static byte[] png(byte[] pixels, int channels, int height, int width) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image(pixels, channels, height, width), "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
