@@ -35,7 +35,8 @@ public final class EvaluateCommand implements Callable<Integer>, CommandOptions.
     /** The options it takes, all declared with the job's; --workers: the tasks reading the test data. */
     private static final List<JobOption<?>> OPTIONS = List.of(JobOptions.CHECKPOINT, JobOptions.SAVED_MODEL,
             JobOptions.MASTER, JobOptions.DATA_DIR.withDefault(null, "the training job's"),
-            JobOptions.TEST_DATA.withDefault(List.of(), "the training job's"), JobOptions.MIRROR, JobOptions.DOWNLOAD,
+            JobOptions.TEST_DATA.withDefault(List.of(), "the training job's"),
+            JobOptions.TEST_TABLE.withDefault(null, "the training job's"), JobOptions.MIRROR, JobOptions.DOWNLOAD,
             JobOptions.SKIP_BAD_RECORDS, JobOptions.LIMIT_TEST, JobOptions.TEST_BATCH_SIZE, JobOptions.WORKERS);
 
     @Override
@@ -51,6 +52,13 @@ public final class EvaluateCommand implements Callable<Integer>, CommandOptions.
             TrainedModel trained = named.load(sc.hadoopConfiguration(), System.out::println);
             // The data of the training job, with the options given here applied to it.
             JobSpec.Builder job = JobSpec.builder().data(trained.dataset()).limitTest(0);
+            // Test files given here replace a test table of the training job, and the other way round.
+            if (CommandOptions.given(commandSpec, JobOptions.TEST_DATA)) {
+                job.testTable(null);
+            }
+            if (CommandOptions.given(commandSpec, JobOptions.TEST_TABLE)) {
+                job.testData(List.of());
+            }
             DataSpec data = CommandOptions.applyGiven(commandSpec, OPTIONS, job).build().data();
             int workers = CommandOptions.value(commandSpec, JobOptions.WORKERS);
             int testBatchSize = CommandOptions.value(commandSpec, JobOptions.TEST_BATCH_SIZE);
@@ -67,8 +75,9 @@ public final class EvaluateCommand implements Callable<Integer>, CommandOptions.
                 } finally {
                     shared.destroy();
                 }
-                System.out.printf("Evaluated %s on %s%n", trained.description(),
-                        Datasets.named(data.dataset()).readsUserFiles() ? data.testData() : data.dir());
+                System.out.printf("Evaluated %s on %s%n", trained.description(), data.table().testTable() != null
+                        ? "table " + data.table().testTable()
+                        : Datasets.named(data.dataset()).readsUserFiles() ? data.testData() : data.dir());
                 System.out.println();
                 System.out.println(ProgressLog.evalLine("Test", report.stats(), trained.data().isRegression()));
                 System.out.println();

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kindling predict}: images or CSV rows in, the predicted class and every class's probability
- * out, as CSV. Runs in this JVM, without Spark: it is for files at hand, not for datasets.
+ * out, as CSV. Runs in this JVM, without Spark (a local one for tables): it is for files at hand, not for
+ * datasets.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Predict the class (and class probabilities) of images or CSV rows with a trained model.")
@@ -38,8 +39,9 @@ public final class PredictCommand implements Callable<Integer>, CommandOptions.T
     }
 
     @Parameters(arity = "1..*", paramLabel = "INPUT",
-            description = "Image files or folders (for an image model), or CSV files or folders (for a tabular"
-                    + " model); any Hadoop FileSystem URI.")
+            description = "Image files or folders (for an image model), CSV files or folders (for a tabular"
+                    + " model), or tables of the model's --format (for a model trained on a table); any Hadoop"
+                    + " FileSystem URI.")
     List<String> inputs;
 
     @Override

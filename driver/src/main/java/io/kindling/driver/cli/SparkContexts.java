@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 
 /** The Spark context of a command: the given master, else spark-submit's, else local[*]. */
 public final class SparkContexts {
@@ -45,7 +46,8 @@ public final class SparkContexts {
                 conf.set("spark.jars", jar);
             }
         }
-        return new JavaSparkContext(conf);
+        // Through a session, so that tables (Spark SQL) find it as the default session later on.
+        return JavaSparkContext.fromSparkContext(SparkSession.builder().config(conf).getOrCreate().sparkContext());
     }
 
     private static String jobJar() {

@@ -6,7 +6,8 @@ import java.util.List;
 
 /** The data sources `--dataset` offers. */
 public final class Datasets {
-    public static final List<Dataset> ALL = List.of(new Mnist(), new Cifar10(), new CsvFiles(), new ImageFolders());
+    public static final List<Dataset> ALL = List.of(new Mnist(), new Cifar10(), new CsvFiles(), new ImageFolders(),
+            new Tables());
 
     private Datasets() {
     }

@@ -21,12 +21,13 @@ import java.util.Objects;
  * @param cache           how training and test examples are kept between uses: memory, disk or none
  * @param limitTrain      train on the first N examples only; 0 means all
  * @param limitTest       evaluate on the first N examples only; 0 means all
+ * @param table           table: the source format, catalog tables, filter and feature columns
  */
 public record DataSpec(String dataset, String dir, List<String> mirrors, boolean download, List<String> trainData,
                        List<String> testData, boolean csvHeader, String labelColumn, String delimiter,
                        boolean regression, int imageHeight, int imageWidth, boolean grayscale, String transforms,
                        double validationSplit, boolean dropLast, String cache, boolean skipBadRecords, int limitTrain,
-                       int limitTest) implements Serializable {
+                       int limitTest, TableSpec table) implements Serializable {
     public static final List<String> CACHES = List.of("memory", "disk", "none");
 
     public DataSpec {
@@ -35,6 +36,7 @@ public record DataSpec(String dataset, String dir, List<String> mirrors, boolean
         testData = List.copyOf(testData);
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(delimiter, "delimiter");
+        table = table == null ? TableSpec.DEFAULT : table; // checkpoints written before tables have none
         // In its canonical form: checked now, and compared as written by Pipeline whatever the spacing.
         transforms = transforms == null ? null : Pipeline.parse(transforms).text();
     }

@@ -47,7 +47,8 @@ public final class JobOptions {
     // The data
 
     public static final JobOption<String> DATASET = option("--dataset", String.class).check(v -> !v.isBlank(), "expected a dataset's name").label("NAME").value("mnist")
-            .fixed("`mnist`, `cifar10` (both fetched when missing), `csv` or `images`")
+            .fixed("`mnist`, `cifar10` (both fetched when missing), `csv`, `images` or `table` (any Spark SQL"
+                    + " source or catalog table)")
             .into(JobSpec.Builder::dataset, s -> s.data().dataset());
     public static final JobOption<String> DATA_DIR = option("--data-dir", String.class).label("URI")
             .defaultText("`~/.cache/kindling/datasets/DATASET`").changeable("directory of `mnist` (the four IDX"
@@ -56,34 +57,61 @@ public final class JobOptions {
             .into(JobSpec.Builder::dataDir, s -> s.data().dir());
     public static final JobOption<List<String>> TRAIN_DATA = listOf("--train-data", String.class)
             .label("URI,...").value(List.of()).fixed("`csv`: CSV files or directories; `images`: `root/<class>/<image>`"
-                    + " folders; several are concatenated (for `mnist`/`cifar10`: more directories to concatenate)")
+                    + " folders; `table`: files or directories of `--format`; several are concatenated (for"
+                    + " `mnist`/`cifar10`: more directories to concatenate)")
             .into(JobSpec.Builder::trainData, s -> s.data().trainData());
     public static final JobOption<List<String>> TEST_DATA = listOf("--test-data", String.class)
-            .label("URI,...").value(List.of()).changeable("`csv`/`images`: the test files or folders (none: no test"
-                    + " evaluation)")
+            .label("URI,...").value(List.of()).changeable("`csv`/`images`/`table`: the test files or folders (none: no"
+                    + " test evaluation)")
             .into(JobSpec.Builder::testData, s -> s.data().testData());
+    public static final JobOption<String> FORMAT = option("--format", String.class)
+            .check(v -> v.matches("[A-Za-z][A-Za-z0-9_.]*"), "expected a Spark SQL source's name, such as parquet")
+            .label("NAME").value("parquet").fixed("`table`: the Spark SQL source of `--train-data` and `--test-data`:"
+                    + " `parquet`, `orc`, `json`, `csv`, `avro`, `delta`, ... (the last two where their packages are on"
+                    + " Spark's class path)")
+            .into(JobSpec.Builder::format, s -> s.data().table().format());
+    public static final JobOption<String> TABLE = option("--table", String.class).label("NAME")
+            .fixed("`table`: the training rows from this table of the session catalog (a Hive metastore where"
+                    + " configured) instead of `--train-data`")
+            .into(JobSpec.Builder::table, s -> s.data().table().table());
+    public static final JobOption<String> TEST_TABLE = option("--test-table", String.class).label("NAME")
+            .changeable("`table`: the test rows from this catalog table instead of `--test-data`")
+            .into(JobSpec.Builder::testTable, s -> s.data().table().testTable());
+    public static final JobOption<String> WHERE = option("--where", String.class).label("EXPR")
+            .fixed("`table`: only the rows meeting this SQL condition, in the training and the test data")
+            .into(JobSpec.Builder::where, s -> s.data().table().where());
+    public static final JobOption<List<String>> FEATURES = listOf("--features", String.class).label("COL,...")
+            .value(List.of()).defaultText("every column but the label").fixed("`table`: the feature columns:"
+                    + " numeric columns, or one column of Spark ML vectors, arrays of numbers, encoded images (binary,"
+                    + " PNG or JPEG) or images (Spark's `image` source)")
+            .into(JobSpec.Builder::features, s -> s.data().table().features());
+    public static final JobOption<String> INPUT_SHAPE = option("--input-shape", String.class)
+            .check(v -> v.matches("0*[1-9]\\d*x0*[1-9]\\d*x0*[1-9]\\d*"), "expected CxHxW, such as 1x28x28")
+            .label("CxHxW").fixed("`table`: the shape of images stored as one array column (channel-major)")
+            .into(JobSpec.Builder::inputShape, s -> s.data().table().inputShape());
     public static final JobOption<Boolean> HEADER = option("--header", Boolean.class).form(Form.SWITCH).value(true)
-            .fixed("`csv`: column names on the first line")
+            .fixed("`csv` and `--format csv`: column names on the first line")
             .into(JobSpec.Builder::csvHeader, s -> s.data().csvHeader());
     public static final JobOption<String> LABEL_COLUMN = option("--label-column", String.class).label("NAME|INDEX")
-            .defaultText("the last column").fixed("`csv`: the label's column, by name or 0-based index (negative from"
-                    + " the end)")
+            .defaultText("the last column; `table`: `label` if there is one").fixed("`csv`: the label's column, by"
+                    + " name or 0-based index (negative from the end); `table`: by name")
             .into(JobSpec.Builder::labelColumn, s -> s.data().labelColumn());
     public static final JobOption<String> DELIMITER = option("--delimiter", String.class).check(v -> v.length() == 1, "expected one character").label("C").value(",")
             .fixed("`csv`: the field separator")
             .into(JobSpec.Builder::delimiter, s -> s.data().delimiter());
     public static final JobOption<Boolean> REGRESSION = option("--regression", Boolean.class).form(Form.FLAG)
-            .value(false).fixed("`csv`: predict the label as a number (MSE) instead of a class")
+            .value(false).fixed("`csv`, `table`: predict the label as a number (MSE) instead of a class")
             .into(JobSpec.Builder::regression, s -> s.data().regression());
     public static final JobOption<String> IMAGE_SIZE = option("--image-size", String.class)
             .check(v -> v.matches("0*[1-9]\\d*x0*[1-9]\\d*"), "expected HxW, such as 32x32").label("HxW")
-            .defaultText("the first image's size").fixed("`images`: resize every image (bilinear) to H×W")
+            .defaultText("the first image's size").fixed("`images`, encoded images of `table`: resize every image"
+                    + " (bilinear) to H×W")
             .into((b, v) -> {
                 int[] size = v == null ? new int[] {0, 0} : imageSize(v);
                 b.imageSize(size[0], size[1]);
             }, s -> s.data().imageHeight() == 0 ? null : s.data().imageHeight() + "x" + s.data().imageWidth());
     public static final JobOption<Boolean> GRAYSCALE = option("--grayscale", Boolean.class).form(Form.FLAG)
-            .value(false).fixed("`images`: one channel instead of RGB")
+            .value(false).fixed("`images`, images of `table`: one channel instead of RGB")
             .into(JobSpec.Builder::grayscale, s -> s.data().grayscale());
     public static final JobOption<String> TRANSFORMS = option("--transforms", String.class).label("PIPELINE")
             .defaultText("the dataset's").fixed("the transforms, like `transforms.Compose` (README, Datasets):"
@@ -252,7 +280,7 @@ public final class JobOptions {
 
     /** `kindling train`'s options, in the order of its help and the README's table. */
     public static final List<JobOption<?>> TRAIN = List.of(MASTER, MODEL, MODEL_FILE, HIDDEN, LOSS, DATASET, DATA_DIR,
-            TRAIN_DATA, TEST_DATA, HEADER, LABEL_COLUMN, DELIMITER, REGRESSION, IMAGE_SIZE, GRAYSCALE, TRANSFORMS,
+            TRAIN_DATA, TEST_DATA, FORMAT, TABLE, TEST_TABLE, WHERE, FEATURES, INPUT_SHAPE, HEADER, LABEL_COLUMN, DELIMITER, REGRESSION, IMAGE_SIZE, GRAYSCALE, TRANSFORMS,
             VALIDATION_SPLIT, DROP_LAST, CACHE, SKIP_BAD_RECORDS, MIRROR, DOWNLOAD, EPOCHS, BATCH_SIZE,
             TEST_BATCH_SIZE, OPTIMIZER, LR, MOMENTUM, NESTEROV, WEIGHT_DECAY, CLIP_GRAD_NORM, SCHEDULER, GAMMA,
             STEP_SIZE, MILESTONES, T_MAX, ETA_MIN, PLATEAU_METRIC, PLATEAU_MODE, FACTOR, PATIENCE, THRESHOLD,

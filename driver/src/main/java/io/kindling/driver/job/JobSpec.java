@@ -93,6 +93,12 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         private boolean dropLast;
         private String cache;
         private boolean skipBadRecords;
+        private String format;
+        private String table;
+        private String testTable;
+        private String where;
+        private List<String> features;
+        private String inputShape;
         private int epochs;
         private int batchSize;
         private int testBatchSize;
@@ -163,6 +169,12 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         public Builder dropLast(boolean v) { dropLast = v; return this; }
         public Builder cache(String v) { cache = v; return this; }
         public Builder skipBadRecords(boolean v) { skipBadRecords = v; return this; }
+        public Builder format(String v) { format = v; return this; }
+        public Builder table(String v) { table = v; return this; }
+        public Builder testTable(String v) { testTable = v; return this; }
+        public Builder where(String v) { where = v; return this; }
+        public Builder features(List<String> v) { features = v; return this; }
+        public Builder inputShape(String v) { inputShape = v; return this; }
         public Builder epochs(int v) { epochs = v; return this; }
         public Builder batchSize(int v) { batchSize = v; return this; }
         public Builder testBatchSize(int v) { testBatchSize = v; return this; }
@@ -241,6 +253,12 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         this.dropLast = d.dropLast();
         this.cache = d.cache();
         this.skipBadRecords = d.skipBadRecords();
+        this.format = d.table().format();
+        this.table = d.table().table();
+        this.testTable = d.table().testTable();
+        this.where = d.table().where();
+        this.features = d.table().features();
+        this.inputShape = d.table().inputShape();
         this.limitTrain = d.limitTrain();
         this.limitTest = d.limitTest();
             return this;
@@ -252,7 +270,8 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
                     Double.isNaN(weightDecay) ? OptimizerSpec.defaultWeightDecay(optimizer) : weightDecay, clipGradNorm);
             DataSpec d = new DataSpec(dataset, dataDir, mirrors, download, trainData, testData, csvHeader, labelColumn,
                     delimiter, regression, imageHeight, imageWidth, grayscale, transforms, validationSplit, dropLast,
-                    cache, skipBadRecords, limitTrain, limitTest);
+                    cache, skipBadRecords, limitTrain, limitTest,
+                    new TableSpec(format, table, testTable, where, features, inputShape));
             SchedulerSpec scheduler = new SchedulerSpec(schedulerName, gamma, stepSize, milestones, tMax, etaMin,
                     plateauMode, factor, patience, threshold, thresholdMode, cooldown, minLr, plateauMetric, lrLambda);
             return JobOptions.checked(new JobSpec(model, modelFile, hidden, loss, d, epochs, batchSize, testBatchSize,

@@ -1,17 +1,23 @@
 package io.kindling.driver.predict;
 
+import io.kindling.datasets.BadRecords;
 import io.kindling.datasets.DatasetFormatException;
 import io.kindling.datasets.DatasetInfo;
 import io.kindling.datasets.Example;
 import io.kindling.datasets.csv.CsvSource;
 import io.kindling.datasets.images.ImageFolderSource;
+import io.kindling.datasets.table.TableOptions;
+import io.kindling.datasets.table.TableQuery;
+import io.kindling.datasets.table.TableSource;
 import io.kindling.driver.job.DataSpec;
+import io.kindling.driver.job.TableSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.apache.hadoop.conf.Configuration;
@@ -20,12 +26,16 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
 
 /**
  * The inputs of {@code kindling predict}, read one at a time: for a model of images, image files
  * (folders are searched recursively, in sorted order), decoded and resized as in training; for a
  * model of tabular data, the rows of CSV files, read with the training job's header and delimiter.
- * A row holds the features alone, or the features and the label column, which is then ignored.
+ * A row holds the features alone, or the features and the label column, which is then ignored. For a
+ * model trained on a table, tables of its format with its feature columns.
  */
 public final class PredictionInputs {
     private final DatasetInfo info;
@@ -44,6 +54,10 @@ public final class PredictionInputs {
 
     /** Calls {@code each} with a name (the file, or file:line) and an example for every input. */
     public void forEach(List<String> uris, BiConsumer<String, Example> each) {
+        if ("table".equals(csv.dataset())) {
+            tables(uris, each);
+            return;
+        }
         for (String uri : uris) {
             for (String file : files(uri)) {
                 if (info.isImage()) {
@@ -52,6 +66,37 @@ public final class PredictionInputs {
                 } else {
                     rows(file, each);
                 }
+            }
+        }
+    }
+
+    /**
+     * Tables of the model's format (Parquet, ORC, ...) through a local Spark session, in their order, with
+     * the training job's feature columns; a label column, if any, is ignored.
+     */
+    private void tables(List<String> uris, BiConsumer<String, Example> each) {
+        // A caller's session (Kindling used from Spark code) is left running.
+        boolean owned = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
+        SparkSession spark = SparkSession.builder().master("local[*]").appName("kindling predict")
+                .config("spark.ui.enabled", "false").getOrCreate();
+        try {
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            TableSpec t = csv.table();
+            TableOptions options = new TableOptions(t.features(), csv.labelColumn(), csv.regression(), t.shape(),
+                    info.height(), info.width(), info.isImage() && info.channels() == 1);
+            for (String uri : uris) {
+                TableSource source = TableSource.openUnlabelled(TableQuery.files(t.format(), uri, null,
+                        csv.csvHeader()), options, conf);
+                if (source.info().features() != info.features()) {
+                    throw new DatasetFormatException(uri + ": " + source.info().shape() + " features, expected the"
+                            + " model's " + info.shape());
+                }
+                Iterator<Tuple2<String, Example>> rows = source.named(sc, 1, BadRecords.failing()).toLocalIterator();
+                rows.forEachRemaining(r -> each.accept(r._1(), r._2()));
+            }
+        } finally {
+            if (owned) {
+                spark.stop();
             }
         }
     }

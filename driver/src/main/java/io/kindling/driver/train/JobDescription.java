@@ -6,11 +6,23 @@ import io.kindling.driver.job.DataSpec;
 import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.job.OptimizerSpec;
 import io.kindling.driver.job.SchedulerSpec;
+import io.kindling.driver.job.TableSpec;
 import java.util.Locale;
 
 /** The lines a job prints at its start: the settings that shape training, grouped, the dataset's defaults resolved. */
 final class JobDescription {
     private JobDescription() {
+    }
+
+    private static String files(DataSpec d) {
+        if (!"table".equals(d.dataset())) {
+            return "train-data=" + d.trainData() + " test-data=" + d.testData();
+        }
+        TableSpec t = d.table();
+        return (t.table() != null ? "table=" + t.table() : "format=" + t.format() + " train-data=" + d.trainData())
+                + (t.testTable() != null ? " test-table=" + t.testTable() : " test-data=" + d.testData())
+                + (t.where() != null ? " where=\"" + t.where() + "\"" : "")
+                + (t.features().isEmpty() ? "" : " features=" + t.features());
     }
 
     /** A few lines describing {@code spec} (the data-format options, such as CSV's, are left to the data's own lines). */
@@ -23,7 +35,7 @@ final class JobDescription {
         s.append(String.format(Locale.ROOT, "Kindling job: model=%s%s%s dataset=%s %s%n", spec.modelName(),
                 "mlp".equals(spec.model()) ? " hidden=" + spec.hidden() : "",
                 spec.loss() == null ? "" : " loss=" + spec.loss(), d.dataset(), dataset.readsUserFiles()
-                        ? "train-data=" + d.trainData() + " test-data=" + d.testData() : "data-dir=" + d.dir()));
+                        ? files(d) : "data-dir=" + d.dir()));
         s.append(String.format(Locale.ROOT, "  transforms=%s validation-split=%s drop-last=%s cache=%s%s%n",
                 transforms.isEmpty() ? "none" : "\"" + transforms + "\"", d.validationSplit(), d.dropLast(), d.cache(),
                 d.skipBadRecords() ? " skip-bad-records" : ""));

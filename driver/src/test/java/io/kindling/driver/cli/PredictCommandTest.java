@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +101,45 @@ class PredictCommandTest {
                 + " column)"), message);
         assertEquals(1, message.strip().lines().count(), message);
         assertFalse(Files.exists(failed), "nothing half-written");
+    }
+
+    @Test
+    void tableRowsWithoutTheLabelGetTheClassesTheJobsEvaluationCounted() throws IOException {
+        LocalSpark.context();
+        SparkSession spark = SparkSession.builder().getOrCreate();
+        for (String split : List.of("train", "test")) {
+            CsvBlobs.write(tmp.resolve(split + ".csv"), split.equals("train") ? 600 : 150, split.length());
+            spark.read().option("header", true).option("inferSchema", true).csv(tmp.resolve(split + ".csv").toString())
+                    .write().parquet(tmp.resolve(split).toString());
+        }
+        Path model = tmp.resolve("model.zip");
+        JobSpec spec = JobSpec.builder().dataset("table").trainData(List.of(tmp.resolve("train").toString()))
+                .testData(List.of(tmp.resolve("test").toString())).labelColumn("species").model("mlp")
+                .hidden(List.of(16)).transforms("normalize(auto)").optimizer("adam").lr(0.01).epochs(2).workers(2)
+                .saveModel(model.toUri().toString()).build();
+        EpochResult last = new TrainingJob(spec, LocalSpark.context(), quiet).run().get(1);
+        spark.read().parquet(tmp.resolve("test").toString()).drop("species").write()
+                .parquet(tmp.resolve("unlabelled").toString());
+        List<String> truth = spark.read().parquet(tmp.resolve("test").toString()).select("species").collectAsList()
+                .stream().map(r -> r.getString(0)).toList();
+        LocalSpark.stop(); // predict starts and stops its own local Spark
+
+        Path output = tmp.resolve("predictions.csv");
+        assertEquals(0, Main.run("predict", "--saved-model", model.toString(), "--output", output.toString(),
+                tmp.resolve("unlabelled").toString()));
+
+        List<String> rows = Files.readAllLines(output);
+        assertEquals("input,predicted,probability,p_amber,p_blue,p_crimson", rows.get(0));
+        assertEquals(150, rows.size() - 1);
+        assertTrue(rows.get(1).matches("\"?part-.*\\.parquet, row 1\"?,.*"), rows.get(1));
+        long correct = 0;
+        for (int i = 1; i < rows.size(); i++) {
+            String predicted = rows.get(i).substring(rows.get(i).indexOf("\",") + 2).split(",")[0];
+            if (predicted.equals(truth.get(i - 1))) {
+                correct++;
+            }
+        }
+        assertEquals(last.test().correct(), correct, "predict agrees with the job's evaluation");
     }
 
     @Test

@@ -24,21 +24,22 @@ class DatasetsTest {
 
     @Test
     void everyKindHasANameDefaultsAndAnOwnCheck() {
-        assertEquals(List.of("mnist", "cifar10", "csv", "images"), Datasets.names());
+        assertEquals(List.of("mnist", "cifar10", "csv", "images", "table"), Datasets.names());
         assertEquals("to_tensor; normalize(0.1307, 0.3081)", Datasets.transforms(data(JobSpec.builder())).text());
         assertEquals("to_tensor", Datasets.transforms(data(JobSpec.builder().dataset("cifar10"))).text());
         assertEquals("resize(8, 8); to_tensor",
                 Datasets.transforms(data(JobSpec.builder().dataset("cifar10").transforms("resize(8,8); to_tensor")))
                         .text());
         assertTrue(Datasets.named("mnist").downloadable() && Datasets.named("cifar10").downloadable());
-        assertFalse(Datasets.named("csv").downloadable() || Datasets.named("images").downloadable());
+        assertFalse(Datasets.named("csv").downloadable() || Datasets.named("images").downloadable()
+                || Datasets.named("table").downloadable());
         assertTrue(Datasets.named("cifar10").defaultDir().endsWith("datasets/cifar10"));
     }
 
     @Test
     void badChoicesNameTheirOption() {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Datasets.named("tiff"));
-        assertEquals("--dataset tiff: unknown, expected one of [mnist, cifar10, csv, images]", unknown.getMessage());
+        assertEquals("--dataset tiff: unknown, expected one of [mnist, cifar10, csv, images, table]", unknown.getMessage());
         IllegalArgumentException noFiles = assertThrows(IllegalArgumentException.class,
                 () -> Datasets.of(data(JobSpec.builder().dataset("images"))));
         assertEquals("--train-data: needed with --dataset images, expected the training image folders",
