@@ -8,7 +8,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /** Encoded images to 8-bit channel-major pixels and back: what image folders and image columns share. */
 public final class Images {
@@ -17,13 +21,23 @@ public final class Images {
 
     /** Decodes PNG, JPEG, BMP or GIF bytes; {@code where} names the file or row in the error. */
     public static BufferedImage decode(byte[] bytes, String where) {
-        try {
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (image == null) {
+        // From memory: ImageIO.read would copy each image through a temporary file (its default cache).
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
                 throw new DatasetFormatException(where + ": not a decodable image (PNG, JPEG, BMP or GIF)");
             }
-            return image;
-        } catch (IOException e) {
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DatasetFormatException d) {
+                throw d;
+            }
             throw new DatasetFormatException(where + ": not a decodable image: " + e.getMessage(), e);
         }
     }

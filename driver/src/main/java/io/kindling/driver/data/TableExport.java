@@ -77,8 +77,9 @@ public final class TableExport {
                     .map((Example e) -> RowFactory.create(Images.png(e.pixels(), c, h, w), e.label()));
             rows = rows == null ? part : rows.union(part);
         }
-        // One file per split keeps the dataset's order (Spark SQL orders a scan's files by size).
+        // One file per split keeps the dataset's order (Spark SQL orders a scan's files by size); row groups
+        // (Parquet) and stripes (ORC) of 1 MiB let a job read it in parallel all the same.
         SparkSession.builder().getOrCreate().createDataFrame(rows, SCHEMA).coalesce(1).write().format(format)
-                .save(uri);
+                .option("parquet.block.size", 1 << 20).option("orc.stripe.size", 1 << 20).save(uri);
     }
 }
