@@ -76,7 +76,7 @@ public final class PredictionInputs {
      */
     private void tables(List<String> uris, BiConsumer<String, Example> each) {
         // A caller's session (Kindling used from Spark code) is left running.
-        boolean owned = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
+        boolean owned = !running(SparkSession.getActiveSession()) && !running(SparkSession.getDefaultSession());
         SparkSession spark = SparkSession.builder().master("local[*]").appName("kindling predict")
                 .config("spark.ui.enabled", "false").getOrCreate();
         try {
@@ -99,6 +99,11 @@ public final class PredictionInputs {
                 spark.stop();
             }
         }
+    }
+
+    /** Whether a session is there and its context not stopped (Spark 3.5 keeps stopped ones as the default). */
+    private static boolean running(scala.Option<SparkSession> session) {
+        return session.isDefined() && !session.get().sparkContext().isStopped();
     }
 
     private List<String> files(String uri) {
