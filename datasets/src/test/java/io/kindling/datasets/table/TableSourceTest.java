@@ -126,6 +126,40 @@ class TableSourceTest {
     }
 
     @Test
+    void sparksImageStructsBecomeRgbChannelMajorPixels() {
+        // Spark's image source: BGR bytes, row-major, interleaved; 2x1 pixels (blue, then red).
+        StructType image = schema(field("origin", DataTypes.StringType), field("height", DataTypes.IntegerType),
+                field("width", DataTypes.IntegerType), field("nChannels", DataTypes.IntegerType),
+                field("mode", DataTypes.IntegerType), field("data", DataTypes.BinaryType));
+        Row bgr = RowFactory.create("a.png", 1, 2, 3, 16, new byte[] {(byte) 255, 0, 0, 0, 0, (byte) 255});
+        String uri = write("parquet", schema(field("image", image), field("label", DataTypes.StringType)),
+                List.of(RowFactory.create(bgr, "sky")));
+        TableSource source = TableSource.open(TableQuery.files("parquet", uri, null, true), DEFAULTS, conf());
+        assertEquals(DatasetInfo.image(3, 1, 2, List.of()), source.info());
+        Example e = read(source.withClasses(source.labelsInData())).get(0);
+        assertArrayEquals(new byte[] {0, (byte) 255, 0, 0, (byte) 255, 0}, e.pixels(), "R plane, G plane, B plane");
+    }
+
+    @Test
+    void undecodableImagesAndShortArraysAreBadRows() {
+        String images = write("parquet", schema(field("content", DataTypes.BinaryType), field("label",
+                DataTypes.IntegerType)), List.of(RowFactory.create(Images.png(new byte[4], 1, 2, 2), 1),
+                RowFactory.create(new byte[] {1, 2, 3}, 1)));
+        TableSource decoded = TableSource.open(TableQuery.files("parquet", images, null, true),
+                new TableOptions(List.of("content"), null, false, null, 0, 0, true), conf()).withClasses(List.of("1"));
+        assertTrue(rootMessage(assertThrows(SparkException.class, () -> read(decoded))).matches(
+                "part-.*, row 2, column 'content': not a decodable image.*"));
+        String arrays = write("parquet", schema(field("x", DataTypes.createArrayType(DataTypes.DoubleType)),
+                field("label", DataTypes.IntegerType)), List.of(RowFactory.create(List.of(1.0, 2.0), 0),
+                RowFactory.create(List.of(1.0), 0)));
+        TableSource sized = TableSource.open(TableQuery.files("parquet", arrays, null, true), DEFAULTS, conf())
+                .withClasses(List.of("0"));
+        assertEquals(DatasetInfo.numeric(2, List.of("0")), sized.info());
+        assertTrue(rootMessage(assertThrows(SparkException.class, () -> read(sized))).endsWith(
+                ", row 2, column 'x': 1 values, expected 2"));
+    }
+
+    @Test
     void aBadRowNamesItsFileRowAndColumnOrIsSkippedAndCounted() {
         String uri = write("parquet", schema(field("x", DataTypes.DoubleType), field("label", DataTypes.StringType)),
                 List.of(RowFactory.create(1.0, "a"), RowFactory.create(Double.NaN, "b"), RowFactory.create(2.0, null)));
