@@ -3,6 +3,7 @@ package io.kindling.driver.checkpoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kindling.datasets.HadoopFiles;
 import io.kindling.driver.Json;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -245,7 +246,8 @@ public final class CheckpointStore {
 
     public MultiLayerNetwork readModel(Stored checkpoint, boolean withUpdater) {
         try (InputStream in = fs.open(new Path(checkpoint.dir(), MODEL), 1 << 16)) {
-            return ModelSerializer.restoreMultiLayerNetwork(in, withUpdater);
+            byte[] zip = ModelZip.checked(in.readAllBytes(), checkpoint.dir() + "/" + MODEL);
+            return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), withUpdater);
         } catch (IOException e) {
             throw new UncheckedIOException(checkpoint.dir() + "/" + MODEL + ": " + firstLine(e), e);
         }

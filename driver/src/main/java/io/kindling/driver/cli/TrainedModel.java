@@ -3,6 +3,7 @@ package io.kindling.driver.cli;
 import io.kindling.datasets.DatasetInfo;
 import io.kindling.driver.checkpoint.Checkpoints;
 import io.kindling.driver.checkpoint.ModelWriter;
+import io.kindling.driver.checkpoint.ModelZip;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.job.DataSpec;
 import io.kindling.driver.job.JobOptions;
@@ -60,6 +61,7 @@ record TrainedModel(MultiLayerNetwork net, DatasetInfo data, String transforms, 
         } catch (IOException e) {
             throw new IllegalArgumentException("--saved-model " + uri + ": cannot read it: " + e.getMessage(), e);
         }
+        ModelZip.checked(zip, "--saved-model " + uri);
         ModelWriter.Metadata metadata;
         MultiLayerNetwork net;
         try {
