@@ -1,5 +1,6 @@
 package io.kindling.datasets.table;
 
+import java.util.List;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
@@ -27,7 +28,7 @@ enum ColumnKind {
             return NUMBERS;
         }
         if (type.getClass().getSimpleName().equals("VectorUDT") || type instanceof StructType struct
-                && names(struct).equals(java.util.List.of("type", "size", "indices", "values"))) {
+                && names(struct).equals(List.of("type", "size", "indices", "values"))) {
             return VECTOR;
         }
         if (type instanceof ArrayType array && array.elementType() instanceof NumericType) {
@@ -37,7 +38,7 @@ enum ColumnKind {
             return ENCODED_IMAGE;
         }
         if (type instanceof StructType struct && names(struct).containsAll(
-                java.util.List.of("height", "width", "nChannels", "data"))) {
+                List.of("height", "width", "nChannels", "data"))) {
             return IMAGE_STRUCT;
         }
         return null;
@@ -48,7 +49,7 @@ enum ColumnKind {
         return type instanceof NumericType || !regression && (type instanceof StringType || type instanceof BooleanType);
     }
 
-    private static java.util.List<String> names(StructType struct) {
-        return java.util.List.of(struct.fieldNames());
+    private static List<String> names(StructType struct) {
+        return List.of(struct.fieldNames());
     }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
@@ -112,7 +113,7 @@ public final class TableSource implements ExampleSource {
         }
         if (options.inputShape() != null && kind != ColumnKind.ARRAY) {
             throw new IllegalArgumentException("--input-shape: only for one array column of image values, but "
-                    + origin + "'s features are " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+                    + origin + "'s features are " + kind.name().toLowerCase(Locale.ROOT).replace('_', ' '));
         }
         int channels = 0;
         int height = 0;
@@ -130,23 +131,25 @@ public final class TableSource implements ExampleSource {
             count = ((Number) firstValue(frame.where(functions.col(features.get(0)).isNotNull())
                     .select(functions.size(functions.col(features.get(0))).as("n")), "n",
                     origin)).intValue();
+        } else if (kind == ColumnKind.VECTOR) {
+            count = RowDecoder.vector(firstValue(frame, features.get(0), origin)).length;
         } else {
-            Object first = firstValue(frame, features.get(0), origin);
-            if (kind == ColumnKind.VECTOR) {
-                count = RowDecoder.vector(first).length;
-            } else {
-                channels = options.grayscale() ? 1 : 3;
-                height = options.imageHeight();
-                width = options.imageWidth();
-                if (height == 0) {
-                    BufferedImage firstImage = kind == ColumnKind.ENCODED_IMAGE
-                            ? Images.decode((byte[]) first, origin + ", first row, column '" + features.get(0) + "'")
-                            : null;
-                    height = firstImage != null ? firstImage.getHeight() : ((Row) first).<Integer>getAs("height");
-                    width = firstImage != null ? firstImage.getWidth() : ((Row) first).<Integer>getAs("width");
+            channels = options.grayscale() ? 1 : 3;
+            height = options.imageHeight();
+            width = options.imageWidth();
+            if (height == 0) { // the first image's size, as image folders take it
+                Object first = firstValue(frame, features.get(0), origin);
+                if (kind == ColumnKind.ENCODED_IMAGE) {
+                    BufferedImage decoded = Images.decode((byte[]) first, origin + ", first row, column '"
+                            + features.get(0) + "'");
+                    height = decoded.getHeight();
+                    width = decoded.getWidth();
+                } else {
+                    height = ((Row) first).<Integer>getAs("height");
+                    width = ((Row) first).<Integer>getAs("width");
                 }
-                count = channels * height * width;
             }
+            count = channels * height * width;
         }
         DatasetInfo info = height > 0 ? DatasetInfo.image(channels, height, width, List.of())
                 : DatasetInfo.numeric(count, List.of());
