@@ -48,6 +48,10 @@ final class RowDecoder implements Serializable {
         return new RowDecoder(kind, columns, label, regression, features, channels, height, width, newClasses);
     }
 
+    ColumnKind kind() {
+        return kind;
+    }
+
     /** How many selected columns hold features: the label comes after them. */
     int featureColumns() {
         return kind == ColumnKind.NUMBERS ? columns.size() : 1;

@@ -24,6 +24,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
@@ -93,20 +95,7 @@ public final class TableSource implements ExampleSource {
         if (!labelled) {
             label = null; // a label column of rows to predict only stays out of the features
         }
-        ColumnKind kind = null;
-        for (String column : features) {
-            if (!names.contains(column)) {
-                throw new IllegalArgumentException("--features " + String.join(",", features) + ": " + origin
-                        + " has no column '" + column + "', expected some of " + names);
-            }
-            ColumnKind k = ColumnKind.of(schema.apply(column).dataType());
-            if (k == null || (features.size() > 1 && k != ColumnKind.NUMBERS)) {
-                throw new DatasetFormatException(origin + ": column '" + column + "' is "
-                        + schema.apply(column).dataType().simpleString() + ", expected numeric columns, or one"
-                        + " vector, array of numbers, binary (encoded images) or image column (choose with --features)");
-            }
-            kind = k;
-        }
+        ColumnKind kind = FeatureColumns.kindOf(schema, features, "--features", origin);
         boolean image = kind == ColumnKind.ENCODED_IMAGE || kind == ColumnKind.IMAGE_STRUCT;
         if (image && options.regression()) {
             throw new IllegalArgumentException("--regression: images are classified; expected numeric features");
@@ -132,7 +121,8 @@ public final class TableSource implements ExampleSource {
                     .select(functions.size(functions.col(features.get(0))).as("n")), "n",
                     origin)).intValue();
         } else if (kind == ColumnKind.VECTOR) {
-            count = RowDecoder.vector(firstValue(frame, features.get(0), origin)).length;
+            int declared = vectorSize(schema.apply(features.get(0)));
+            count = declared > 0 ? declared : RowDecoder.vector(firstValue(frame, features.get(0), origin)).length;
         } else {
             channels = options.grayscale() ? 1 : 3;
             height = options.imageHeight();
@@ -156,6 +146,18 @@ public final class TableSource implements ExampleSource {
         RowDecoder decoder = new RowDecoder(kind, features, label, options.regression(), count, channels, height, width,
                 List.of());
         return new TableSource(query, decoder, List.copyOf(features), label, info, size(query.inputFiles(frame), conf));
+    }
+
+    /**
+     * The size Spark ML's attribute metadata gives a vector column (VectorAssembler writes it), or 0:
+     * no query then, which matters where the rows are cached (a limit query leaves blocks pinned).
+     */
+    private static int vectorSize(StructField field) {
+        Metadata metadata = field.metadata();
+        if (metadata.contains("ml_attr") && metadata.getMetadata("ml_attr").contains("num_attrs")) {
+            return (int) metadata.getMetadata("ml_attr").getLong("num_attrs");
+        }
+        return 0;
     }
 
     private static Object firstValue(Dataset<Row> frame, String column, String origin) {
@@ -241,8 +243,8 @@ public final class TableSource implements ExampleSource {
             rows = frame.select(withFile.toArray(new Column[0]));
             rows.schema();
             files = true;
-        } catch (RuntimeException e) {
-            rows = frame.select(selected.toArray(new Column[0])); // a source without file metadata
+        } catch (Exception e) { // Spark's AnalysisException is checked to Java
+            rows = frame.select(selected.toArray(new Column[0])); // a source without file metadata (a view)
             files = false;
         }
         RowDecoder decode = decoder;
