@@ -38,31 +38,41 @@ public final class ModelWriter {
 
     public static void save(MultiLayerNetwork net, boolean withUpdater, Metadata metadata, String uri,
                             Configuration conf) {
+        byte[] bytes = zip(net, withUpdater, metadata);
+        try {
+            HadoopFiles.writeAtomically(new Path(uri), conf, out -> out.write(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The model zip: DL4J's entries, then the metadata. */
+    public static byte[] zip(MultiLayerNetwork net, boolean withUpdater, Metadata metadata) {
         try {
             ByteArrayOutputStream dl4j = new ByteArrayOutputStream();
             ModelSerializer.writeModel(net, dl4j, withUpdater);
-            HadoopFiles.writeAtomically(new Path(uri), conf, out -> {
-                ZipOutputStream zip = new ZipOutputStream(out);
-                try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(dl4j.toByteArray()))) {
-                    for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
-                        zip.putNextEntry(new ZipEntry(entry.getName()));
-                        in.transferTo(zip);
-                        zip.closeEntry();
-                    }
-                }
-                if (metadata != null) {
-                    Map<String, Object> json = new LinkedHashMap<>();
-                    json.put("data", metadata.data());
-                    json.put("transforms", metadata.transforms());
-                    json.put("dataset", metadata.dataset());
-                    zip.putNextEntry(new ZipEntry(METADATA));
-                    zip.write(Json.MAPPER.writeValueAsBytes(json));
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ZipOutputStream zip = new ZipOutputStream(bytes);
+            try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(dl4j.toByteArray()))) {
+                for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                    zip.putNextEntry(new ZipEntry(entry.getName()));
+                    in.transferTo(zip);
                     zip.closeEntry();
                 }
-                zip.finish();
-            });
+            }
+            if (metadata != null) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("data", metadata.data());
+                json.put("transforms", metadata.transforms());
+                json.put("dataset", metadata.dataset());
+                zip.putNextEntry(new ZipEntry(METADATA));
+                zip.write(Json.MAPPER.writeValueAsBytes(json));
+                zip.closeEntry();
+            }
+            zip.finish();
+            return bytes.toByteArray();
         } catch (IOException e) {
-            throw new UncheckedIOException(uri + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("writing the model zip: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.kindling.driver.cli;
 
-import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.data.Dataset;
 import io.kindling.driver.data.Datasets;
 import io.kindling.driver.job.JobOption;
@@ -11,7 +10,6 @@ import io.kindling.driver.schedule.LrSchedule;
 import io.kindling.driver.train.TrainingJob;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -43,26 +41,15 @@ public final class TrainCommand implements Callable<Integer>, CommandOptions.Tak
         }
         String master = CommandOptions.value(commandSpec, JobOptions.MASTER);
         try (JavaSparkContext sc = SparkContexts.create(master, "kindling train " + spec.modelName())) {
-            TrainingJob job = resume ? resumed(spec, sc) : new TrainingJob(spec, sc, System.out);
+            TrainingJob job;
+            try {
+                job = TrainingJob.of(spec, resume, explicitOptions(), sc, System.out);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
+            }
             job.run();
         }
         return 0;
-    }
-
-    private TrainingJob resumed(JobSpec given, JavaSparkContext sc) {
-        CheckpointStore store = new CheckpointStore(given.checkpointDir(), sc.hadoopConfiguration());
-        Optional<CheckpointStore.Stored> newest = store.newestValid(System.out::println);
-        if (newest.isEmpty()) {
-            System.out.println("No valid checkpoint in " + given.checkpointDir() + ": starting at epoch 1");
-            return new TrainingJob(given, sc, System.out);
-        }
-        JobSpec merged;
-        try {
-            merged = ResumePolicy.merge(store.readState(newest.get()), given, explicitOptions());
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
-        }
-        return new TrainingJob(merged, sc, System.out).resumingFrom(newest.get());
     }
 
     private Set<String> explicitOptions() {

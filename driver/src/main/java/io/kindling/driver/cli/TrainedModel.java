@@ -3,17 +3,12 @@ package io.kindling.driver.cli;
 import io.kindling.datasets.DatasetInfo;
 import io.kindling.driver.checkpoint.Checkpoints;
 import io.kindling.driver.checkpoint.ModelWriter;
-import io.kindling.driver.checkpoint.ModelZip;
+import io.kindling.driver.checkpoint.SavedModel;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.job.DataSpec;
 import io.kindling.driver.job.JobOptions;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -54,26 +49,9 @@ record TrainedModel(MultiLayerNetwork net, DatasetInfo data, String transforms, 
     }
 
     static TrainedModel fromModelFile(String uri, Configuration conf) {
-        byte[] zip;
-        Path path = new Path(uri);
-        try (InputStream in = path.getFileSystem(conf).open(path)) {
-            zip = in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--saved-model " + uri + ": cannot read it: " + e.getMessage(), e);
-        }
-        ModelZip.checked(zip, "--saved-model " + uri);
-        ModelWriter.Metadata metadata;
-        MultiLayerNetwork net;
-        try {
-            metadata = ModelWriter.read(new ByteArrayInputStream(zip));
-            net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("--saved-model " + uri + ": not a DL4J model zip: " + e.getMessage(), e);
-        }
-        if (metadata == null || metadata.dataset() == null) {
-            throw new IllegalArgumentException("--saved-model " + uri + ": has no " + ModelWriter.METADATA
-                    + " with its dataset; expected a model saved by kindling train --save-model or checkpoints export");
-        }
-        return new TrainedModel(net, metadata.data(), metadata.transforms(), metadata.dataset(), 1, "model " + uri);
+        SavedModel saved = SavedModel.read(uri, conf, "--saved-model " + uri);
+        ModelWriter.Metadata metadata = saved.metadata();
+        return new TrainedModel(saved.net(), metadata.data(), metadata.transforms(), metadata.dataset(), 1,
+                "model " + uri);
     }
 }

@@ -1,4 +1,4 @@
-package io.kindling.driver.cli;
+package io.kindling.driver.train;
 
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.data.Datasets;
@@ -16,7 +16,7 @@ import java.util.Set;
  * checkpoint's, since a resumed job continues the same training. Options not given are the
  * checkpoint's, and the worker count is the one the checkpoint actually used.
  */
-final class ResumePolicy {
+public final class ResumePolicy {
     private ResumePolicy() {
     }
 
@@ -24,7 +24,7 @@ final class ResumePolicy {
      * @param given    the spec the command line describes (defaults for options not given)
      * @param explicit the long names of the options given on the command line
      */
-    static JobSpec merge(TrainingState state, JobSpec given, Set<String> explicit) {
+    public static JobSpec merge(TrainingState state, JobSpec given, Set<String> explicit) {
         JobSpec saved = withDatasetDefaults(state.spec());
         JobSpec.Builder merged = saved.toBuilder().workers(state.workers());
         for (JobOption<?> option : JobOptions.TRAIN) {

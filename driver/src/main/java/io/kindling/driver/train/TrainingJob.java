@@ -31,6 +31,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
@@ -54,11 +55,35 @@ public final class TrainingJob {
     private final PrintStream out;
     private CheckpointStore.Stored resumeFrom;
     private CheckpointStore.Stored lastCheckpoint;
+    private TrainedNetwork trained;
 
     public TrainingJob(JobSpec spec, JavaSparkContext sc, PrintStream out) {
         this.spec = spec;
         this.sc = sc;
         this.out = out;
+    }
+
+    /**
+     * The job {@code given} describes or, with {@code resume}, its continuation from the newest valid
+     * checkpoint in its checkpoint directory (a fresh start when there is none): the checkpoint's spec
+     * with the options in {@code explicit} (long names) applied as {@link ResumePolicy} allows.
+     */
+    public static TrainingJob of(JobSpec given, boolean resume, Set<String> explicit, JavaSparkContext sc,
+                                 PrintStream out) {
+        if (!resume) {
+            return new TrainingJob(given, sc, out);
+        }
+        if (given.checkpointDir() == null) {
+            throw new IllegalArgumentException("--resume needs --checkpoint-dir");
+        }
+        CheckpointStore store = new CheckpointStore(given.checkpointDir(), sc.hadoopConfiguration());
+        Optional<CheckpointStore.Stored> newest = store.newestValid(out::println);
+        if (newest.isEmpty()) {
+            out.println("No valid checkpoint in " + given.checkpointDir() + ": starting at epoch 1");
+            return new TrainingJob(given, sc, out);
+        }
+        JobSpec merged = ResumePolicy.merge(store.readState(newest.get()), given, explicit);
+        return new TrainingJob(merged, sc, out).resumingFrom(newest.get());
     }
 
     /** Continue from this checkpoint (in the spec's checkpoint directory) instead of starting afresh. */
@@ -163,15 +188,21 @@ public final class TrainingJob {
                 metrics.epoch(result, stepsBefore + stats.minibatches());
             }
         }
+        LearningRates.set(net, history.isEmpty() ? spec.optimizer().lr() : history.get(history.size() - 1).lr());
+        model.applyTo(net);
+        trained = new TrainedNetwork(net, workerConfig.data(), workerConfig.transforms().text(), spec);
         if (spec.saveModel() != null) {
-            LearningRates.set(net, history.isEmpty() ? spec.optimizer().lr() : history.get(history.size() - 1).lr());
-            model.applyTo(net);
             ModelWriter.save(net, true, new ModelWriter.Metadata(workerConfig.data(), workerConfig.transforms().text(),
                     spec.data()),
                     spec.saveModel(), sc.hadoopConfiguration());
             out.println("Saved model to " + spec.saveModel());
         }
         return history;
+    }
+
+    /** The network as the job left it, with its data shape and transforms; null before {@link #run}. */
+    public TrainedNetwork trained() {
+        return trained;
     }
 
     /** Evaluates a set (null: none) and prints the seed's line for it. */

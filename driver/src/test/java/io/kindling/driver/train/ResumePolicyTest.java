@@ -1,4 +1,4 @@
-package io.kindling.driver.cli;
+package io.kindling.driver.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
