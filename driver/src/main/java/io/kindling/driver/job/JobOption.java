@@ -138,6 +138,11 @@ public final class JobOption<T> {
         return meaning;
     }
 
+    /** What a valid value is, as errors say it ({@code expected an integer >= 1}); null when any is. */
+    public String expected() {
+        return expected;
+    }
+
     public Resume resume() {
         return resume;
     }

@@ -56,9 +56,10 @@ public final class JobOptions {
                     + " URI; the dataset is fetched there when missing")
             .into(JobSpec.Builder::dataDir, s -> s.data().dir());
     public static final JobOption<List<String>> TRAIN_DATA = listOf("--train-data", String.class)
-            .label("URI,...").value(List.of()).fixed("`csv`: CSV files or directories; `images`: `root/<class>/<image>`"
-                    + " folders; `table`: files or directories of `--format`; several are concatenated (for"
-                    + " `mnist`/`cifar10`: more directories to concatenate)")
+            .label("URI,...").value(List.of()).changeable("`csv`: CSV files or directories; `images`:"
+                    + " `root/<class>/<image>` folders; `table`: files or directories of `--format`; several are"
+                    + " concatenated (for `mnist`/`cifar10`: more directories to concatenate); on `--resume` the data"
+                    + " may have moved, but must be the same (its fingerprint is checked)")
             .into(JobSpec.Builder::trainData, s -> s.data().trainData());
     public static final JobOption<List<String>> TEST_DATA = listOf("--test-data", String.class)
             .label("URI,...").value(List.of()).changeable("`csv`/`images`/`table`: the test files or folders (none: no"
@@ -66,13 +67,14 @@ public final class JobOptions {
             .into(JobSpec.Builder::testData, s -> s.data().testData());
     public static final JobOption<String> FORMAT = option("--format", String.class)
             .check(v -> v.matches("[A-Za-z][A-Za-z0-9_.]*"), "expected a Spark SQL source's name, such as parquet")
-            .label("NAME").value("parquet").fixed("`table`: the Spark SQL source of `--train-data` and `--test-data`:"
-                    + " `parquet`, `orc`, `json`, `csv`, `avro`, `delta`, ... (the last two where their packages are on"
-                    + " Spark's class path)")
+            .label("NAME").value("parquet").fixed("`table`: the Spark SQL source of `--train-data` and `--test-data`"
+                    + " (and of `predict --input`): `parquet`, `orc`, `json`, `csv`, `avro`, `delta`, ... (the last two"
+                    + " where their packages are on Spark's class path)")
             .into(JobSpec.Builder::format, s -> s.data().table().format());
     public static final JobOption<String> TABLE = option("--table", String.class).label("NAME")
-            .fixed("`table`: the training rows from this table of the session catalog (a Hive metastore where"
-                    + " configured) instead of `--train-data`")
+            .changeable("`table`: the training rows from this table of the session catalog (a Hive metastore where"
+                    + " configured) instead of `--train-data`; on `--resume`, as `--train-data` (`predict`: the rows to"
+                    + " score)")
             .into(JobSpec.Builder::table, s -> s.data().table().table());
     public static final JobOption<String> TEST_TABLE = option("--test-table", String.class).label("NAME")
             .changeable("`table`: the test rows from this catalog table instead of `--test-data`")
@@ -277,6 +279,11 @@ public final class JobOptions {
             .run("a model saved by `--save-model` or `kindling checkpoints export`");
     public static final JobOption<String> OUTPUT = option("--output", String.class).label("URI")
             .run("where the command writes its result, any Hadoop FileSystem URI");
+    public static final JobOption<List<String>> INPUT = listOf("--input", String.class).label("URI,...").value(List.of())
+            .run("`predict`: tables of `--format` to score on Spark, as `model.transform` does (with `--output`)");
+    public static final JobOption<String> OUTPUT_FORMAT = option("--output-format", String.class)
+            .oneOf(List.of("parquet", "csv")).label("NAME").value("parquet")
+            .run("`predict` on tables: `parquet` or `csv` (with a header)");
 
     /** `kindling train`'s options, in the order of its help and the README's table. */
     public static final List<JobOption<?>> TRAIN = List.of(MASTER, MODEL, MODEL_FILE, HIDDEN, LOSS, DATASET, DATA_DIR,
@@ -290,7 +297,7 @@ public final class JobOptions {
 
     /** Every declared option: `kindling train`'s and those of the commands that read trained models. */
     public static final List<JobOption<?>> ALL = java.util.stream.Stream.concat(TRAIN.stream(),
-            java.util.stream.Stream.of(CHECKPOINT, SAVED_MODEL, OUTPUT)).toList();
+            java.util.stream.Stream.of(CHECKPOINT, SAVED_MODEL, OUTPUT, INPUT, OUTPUT_FORMAT)).toList();
 
     /** A spec of every option's default (dataset directories and learning rates left to the job). */
     static void applyDefaults(JobSpec.Builder builder) {
