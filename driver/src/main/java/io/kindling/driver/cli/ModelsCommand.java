@@ -27,7 +27,7 @@ public final class ModelsCommand implements Runnable, CommandOptions.TakesOption
             completionCandidates = ModelsCommand.Names.class)
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--input", paramLabel = "CxHxW",
+    @Option(names = "--shape", paramLabel = "CxHxW|N",
             description = "Input shape (default: the shape of the dataset each model was written for).")
     String input;
 

@@ -40,30 +40,15 @@ public final class TableExport {
             throw new IllegalArgumentException("dataset " + kind.name() + ": the user's files, expected one of "
                     + Datasets.ALL.stream().filter(Dataset::downloadable).map(Dataset::name).toList());
         }
-        try {
-            Path target = new Path(output);
-            FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
-            if (fs.exists(target)) {
-                throw new IllegalArgumentException("--output " + output + ": already exists, expected a new location");
-            }
+        NewOutput.write(output, sc.hadoopConfiguration(), partial -> {
             kind.ensure(spec, sc.hadoopConfiguration(), out);
-            Path partial = new Path(target.getParent(), "." + target.getName() + ".partial-" + System.nanoTime());
-            try {
-                List<ExampleSource> training = kind.training(spec, sc, sc.defaultParallelism());
-                DatasetInfo info = training.get(0).info();
-                write(training, info, format, new Path(partial, "train").toString(), sc);
-                write(kind.test(spec, info, sc.hadoopConfiguration()), info, format,
-                        new Path(partial, "test").toString(), sc);
-                if (!fs.rename(partial, target)) {
-                    throw new IOException("cannot rename " + partial + " to " + target);
-                }
-            } finally {
-                fs.delete(partial, true);
-            }
-            out.println(kind.title() + " written as " + format + " to " + target + " (train/ and test/)");
-        } catch (IOException e) {
-            throw new UncheckedIOException("--output " + output + ": " + e.getMessage(), e);
-        }
+            List<ExampleSource> training = kind.training(spec, sc, sc.defaultParallelism());
+            DatasetInfo info = training.get(0).info();
+            write(training, info, format, new Path(partial, "train").toString(), sc);
+            write(kind.test(spec, info, sc.hadoopConfiguration()), info, format,
+                    new Path(partial, "test").toString(), sc);
+        });
+        out.println(kind.title() + " written as " + format + " to " + new Path(output) + " (train/ and test/)");
     }
 
     private static void write(List<ExampleSource> sources, DatasetInfo info, String format, String uri,

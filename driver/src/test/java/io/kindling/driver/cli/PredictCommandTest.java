@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,6 +142,48 @@ class PredictCommandTest {
             }
         }
         assertEquals(last.test().correct(), correct, "predict agrees with the job's evaluation");
+    }
+
+    @Test
+    void tablesScoredOnSparkAgreeWithTheJobsEvaluationAndAreWrittenWhole() throws IOException {
+        LocalSpark.context();
+        SparkSession spark = SparkSession.builder().getOrCreate();
+        for (String split : List.of("train", "test")) {
+            CsvBlobs.write(tmp.resolve(split + ".csv"), split.equals("train") ? 600 : 150, split.length());
+            spark.read().option("header", true).option("inferSchema", true).csv(tmp.resolve(split + ".csv").toString())
+                    .write().parquet(tmp.resolve(split).toString());
+        }
+        Path model = tmp.resolve("model.zip");
+        JobSpec spec = JobSpec.builder().dataset("table").trainData(List.of(tmp.resolve("train").toString()))
+                .testData(List.of(tmp.resolve("test").toString())).labelColumn("species").model("mlp")
+                .hidden(List.of(16)).transforms("normalize(auto)").optimizer("adam").lr(0.01).epochs(2).workers(2)
+                .saveModel(model.toUri().toString()).build();
+        EpochResult last = new TrainingJob(spec, LocalSpark.context(), quiet).run().get(1);
+        LocalSpark.stop(); // predict starts and stops its own Spark
+        String parquet = tmp.resolve("predictions.parquet").toString();
+        String csv = tmp.resolve("predictions.csv").toString();
+
+        assertEquals(0, Main.run("predict", "--saved-model", model.toString(), "--master", "local[2]", "--input",
+                tmp.resolve("test").toString(), "--output", parquet, "--test-batch-size", "64"));
+        assertEquals(0, Main.run("predict", "--saved-model", model.toString(), "--input",
+                tmp.resolve("test").toString(), "--output", csv, "--output-format", "csv"));
+        int again = Main.run("predict", "--saved-model", model.toString(), "--input", tmp.resolve("test").toString(),
+                "--output", parquet);
+
+        assertTrue(again != 0, "an existing output is refused");
+        spark = SparkSession.builder().master("local[2]").getOrCreate();
+        Dataset<Row> predicted = spark.read().parquet(parquet);
+        assertEquals(List.of("species", "predicted", "probability", "p_amber", "p_blue", "p_crimson"),
+                List.of(predicted.columns()));
+        assertEquals(150, predicted.count());
+        assertEquals(last.test().correct(), predicted.where("predicted = species").count(),
+                "predict on Spark agrees with the job's evaluation");
+        Dataset<Row> fromCsv = spark.read().option("header", true).option("inferSchema", true).csv(csv);
+        assertEquals(last.test().correct(), fromCsv.where("predicted = species").count());
+        try (var files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().contains(".partial-")), "no partial output");
+        }
+        spark.stop();
     }
 
     @Test
