@@ -2,6 +2,7 @@ package io.kindling.datasets;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
@@ -17,6 +18,20 @@ public final class HadoopFiles {
     @FunctionalInterface
     public interface Content {
         void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** The total size of {@code files} in bytes, or -1 when there are none or one cannot be read. */
+    public static long totalSize(List<String> files, Configuration conf) {
+        long total = 0;
+        try {
+            for (String f : files) {
+                Path path = new Path(f);
+                total += path.getFileSystem(conf).getFileStatus(path).getLen();
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return files.isEmpty() ? -1 : total;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.kindling.datasets.DatasetFormatException;
 import io.kindling.datasets.DatasetInfo;
 import io.kindling.datasets.Example;
 import io.kindling.datasets.ExampleSource;
+import io.kindling.datasets.HadoopFiles;
 import io.kindling.datasets.csv.CsvSource;
 import io.kindling.datasets.images.Images;
 import java.awt.image.BufferedImage;
@@ -145,7 +146,7 @@ public final class TableSource implements ExampleSource {
                 : DatasetInfo.numeric(count, List.of());
         RowDecoder decoder = new RowDecoder(kind, features, label, options.regression(), count, channels, height, width,
                 List.of());
-        return new TableSource(query, decoder, List.copyOf(features), label, info, size(query.inputFiles(frame), conf));
+        return new TableSource(query, decoder, List.copyOf(features), label, info, HadoopFiles.totalSize(query.inputFiles(frame), conf));
     }
 
     /**
@@ -166,19 +167,6 @@ public final class TableSource implements ExampleSource {
             throw new DatasetFormatException(origin + ": no rows with a value in column '" + column + "'");
         }
         return first.get(0).get(0);
-    }
-
-    private static long size(List<String> files, Configuration conf) {
-        long total = 0;
-        try {
-            for (String f : files) {
-                Path path = new Path(f);
-                total += path.getFileSystem(conf).getFileStatus(path).getLen();
-            }
-        } catch (IOException e) {
-            return -1;
-        }
-        return files.isEmpty() ? -1 : total;
     }
 
     /** The distinct labels of the table as class names, for a classification's class map. */

@@ -8,8 +8,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A directory a command writes whole or not at all: written beside its place under a hidden partial
- * name, then renamed into place; a failure leaves nothing behind. The place must not exist yet.
+ * A directory a command writes whole or not at all: written beside its place under a partial name,
+ * then renamed into place; a failure leaves nothing behind. The place must not exist yet.
  */
 public final class NewOutput {
     private NewOutput() {
@@ -27,7 +27,8 @@ public final class NewOutput {
             if (parent != null && !fs.exists(parent)) {
                 fs.mkdirs(parent);
             }
-            Path partial = new Path(parent, "." + target.getName() + ".partial-" + System.nanoTime());
+            // Not hidden: Spark skips paths starting with "." or "_" when it reads the result back.
+            Path partial = new Path(parent, target.getName() + ".partial-" + System.nanoTime());
             try {
                 writer.accept(partial);
                 if (!fs.rename(partial, target)) {

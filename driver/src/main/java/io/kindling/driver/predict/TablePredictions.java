@@ -1,6 +1,7 @@
 package io.kindling.driver.predict;
 
 import io.kindling.datasets.DatasetInfo;
+import io.kindling.datasets.HadoopFiles;
 import io.kindling.datasets.table.TableQuery;
 import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.data.NewOutput;
@@ -8,6 +9,7 @@ import io.kindling.ml.KindlingClassificationModel;
 import io.kindling.ml.KindlingModel;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -36,15 +38,29 @@ public final class TablePredictions {
         this.batchSize = batchSize;
     }
 
-    /** The rows of {@code table} (a catalog table) or else of the files {@code inputs} of {@code format}. */
-    public static Dataset<Row> read(String table, List<String> inputs, String format, boolean header) {
+    /**
+     * The rows of {@code table} (a catalog table) or else of the files {@code inputs} of {@code format},
+     * the files split over at least {@code slots} tasks: a session of its own sets the split size, as
+     * training's scans do.
+     */
+    public static Dataset<Row> read(String table, List<String> inputs, String format, boolean header, int slots,
+                                    Configuration conf) {
         SparkSession spark = SparkSession.builder().getOrCreate();
         if (table != null) {
             return TableQuery.catalog(table, null).read(spark);
         }
+        SparkSession session = spark.newSession();
+        long bytes = 0;
+        for (String uri : inputs) {
+            TableQuery query = TableQuery.files(format, uri, null, header);
+            bytes += HadoopFiles.totalSize(query.inputFiles(query.read(spark)), conf);
+        }
+        if (bytes > 0) {
+            session.conf().set("spark.sql.files.maxPartitionBytes", Math.max(1L << 20, bytes / Math.max(1, slots)));
+        }
         Dataset<Row> rows = null;
         for (String uri : inputs) {
-            Dataset<Row> part = TableQuery.files(format, uri, null, header).read(spark);
+            Dataset<Row> part = TableQuery.files(format, uri, null, header).read(session);
             rows = rows == null ? part : rows.unionByName(part);
         }
         return rows;
