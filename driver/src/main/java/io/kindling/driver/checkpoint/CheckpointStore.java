@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -41,9 +42,14 @@ public final class CheckpointStore {
     private static final String TMP_MARK = ".tmp-";
     static final ObjectMapper JSON = Json.MAPPER;
 
+    /** Environment variable holding the key that signs and verifies checkpoint manifests. */
+    public static final String KEY_VARIABLE = "KINDLING_CHECKPOINT_KEY";
+    private static final int MIN_KEY_LENGTH = 16;
+
     private final String uri;
     private final Path root;
     private final FileSystem fs;
+    private final byte[] key;
 
     /** A checkpoint directory and whether it verified: {@code problem} is null for a valid one. */
     public record Stored(int epoch, Path dir, String problem, long bytes) {
@@ -56,8 +62,19 @@ public final class CheckpointStore {
         }
     }
 
+    /** The checkpoints at {@code uri}, signed and verified with {@code KINDLING_CHECKPOINT_KEY} when it is set. */
     public CheckpointStore(String uri, Configuration conf) {
+        this(uri, conf, System.getenv(KEY_VARIABLE));
+    }
+
+    /** The checkpoints at {@code uri}; {@code key} (null for none) signs and verifies their manifests. */
+    public CheckpointStore(String uri, Configuration conf, String key) {
         this.uri = uri;
+        if (key != null && key.length() < MIN_KEY_LENGTH) {
+            throw new IllegalArgumentException(KEY_VARIABLE + ": " + key.length() + " characters, expected at least "
+                    + MIN_KEY_LENGTH);
+        }
+        this.key = key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try {
             this.root = new Path(uri);
             this.fs = HadoopFiles.forWriting(root, conf);
@@ -84,6 +101,16 @@ public final class CheckpointStore {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("--checkpoint-dir " + uri + ": cannot write there: " + firstLine(e), e);
         }
+    }
+
+    /** Takes the directory's writer lock for this job ({@link CheckpointLock}); notes go to {@code report}. */
+    public CheckpointLock lock(Consumer<String> report) {
+        return CheckpointLock.acquire(fs, root, uri, report);
+    }
+
+    /** The same with other refresh and staleness times (tests). */
+    CheckpointLock lock(Consumer<String> report, java.time.Duration refresh, java.time.Duration stale) {
+        return CheckpointLock.acquire(fs, root, uri, report, refresh, stale);
     }
 
     /**
@@ -142,7 +169,7 @@ public final class CheckpointStore {
         } catch (IOException e) {
             return new Stored(epoch, dir, Manifest.NAME + " is unreadable: " + firstLine(e), bytes);
         }
-        return new Stored(epoch, dir, manifest.verify(fs, dir), bytes);
+        return new Stored(epoch, dir, manifest.verify(fs, dir, key), bytes);
     }
 
     /**
@@ -174,9 +201,9 @@ public final class CheckpointStore {
                 fs.mkdirs(tmp);
                 Manifest.Entry model = write(new Path(tmp, MODEL), out -> ModelSerializer.writeModel(net, out, true));
                 Manifest.Entry stateFile = write(new Path(tmp, STATE), out -> out.write(JSON.writeValueAsBytes(state)));
-                Manifest manifest = new Manifest(Manifest.FORMAT, List.of(model, stateFile));
+                Manifest manifest = Manifest.of(List.of(model, stateFile), key);
                 write(new Path(tmp, Manifest.NAME), out -> out.write(JSON.writeValueAsBytes(manifest)));
-                String problem = manifest.verify(fs, tmp);
+                String problem = manifest.verify(fs, tmp, key);
                 if (problem != null) {
                     throw new IOException("the written checkpoint does not verify: " + problem);
                 }
@@ -195,7 +222,11 @@ public final class CheckpointStore {
             return inspect(epoch, target, false);
         } catch (IOException e) {
             throw new UncheckedIOException("--checkpoint-dir " + uri + ": cannot write the checkpoint of epoch "
-                    + epoch + ": " + firstLine(e), e);
+                    + epoch + ": " + firstLine(e) + " (the previous checkpoints are intact)", e);
+        } catch (FSError e) { // the local disk failed: full, or an I/O error; its cause says how
+            throw new UncheckedIOException("--checkpoint-dir " + uri + ": cannot write the checkpoint of epoch "
+                    + epoch + ": " + firstLine(e.getCause()) + " (the previous checkpoints are intact)",
+                    new IOException(e));
         }
     }
 

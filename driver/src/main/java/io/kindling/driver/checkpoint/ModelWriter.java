@@ -15,6 +15,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -42,7 +44,31 @@ public final class ModelWriter {
         try {
             HadoopFiles.writeAtomically(new Path(uri), conf, out -> out.write(bytes));
         } catch (IOException e) {
-            throw new UncheckedIOException(uri + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("--save-model " + uri + ": cannot save the model: " + e.getMessage(), e);
+        } catch (FSError e) { // the local disk failed (full, I/O error); its cause says how
+            throw new UncheckedIOException("--save-model " + uri + ": cannot save the model: "
+                    + e.getCause().getMessage(), new IOException(e));
+        }
+    }
+
+    /**
+     * Proves {@code uri}'s directory writable (created if needed) before any training time is spent:
+     * a probe file written and deleted beside it.
+     */
+    public static void checkWritable(String uri, Configuration conf) {
+        try {
+            Path target = new Path(uri);
+            FileSystem fs = HadoopFiles.forWriting(target, conf);
+            Path dir = target.getParent();
+            if (dir != null) {
+                fs.mkdirs(dir);
+            }
+            Path probe = new Path(dir, "." + target.getName() + ".probe-" + java.util.UUID.randomUUID());
+            fs.create(probe, false).close();
+            fs.delete(probe, false);
+        } catch (IOException | RuntimeException | FSError e) {
+            throw new IllegalArgumentException("--save-model " + uri + ": cannot write there: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.kindling.driver.cli;
 
 import io.kindling.datasets.DatasetFormatException;
 import io.kindling.driver.data.fetch.FetchException;
+import io.kindling.driver.train.TrainingDiverged;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.regex.Matcher;
@@ -50,7 +51,7 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
     /** The one-line description of a failure. */
     public static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof DatasetFormatException || t instanceof FetchException
+            if (t instanceof DatasetFormatException || t instanceof FetchException || t instanceof TrainingDiverged
                     || t instanceof IllegalArgumentException || t instanceof UncheckedIOException) {
                 return firstLine(t.getMessage());
             }

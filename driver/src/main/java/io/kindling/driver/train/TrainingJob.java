@@ -2,6 +2,7 @@ package io.kindling.driver.train;
 
 import io.kindling.datasets.DataSummary;
 import io.kindling.datasets.Example;
+import io.kindling.driver.checkpoint.CheckpointLock;
 import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.checkpoint.TrainingState;
@@ -56,6 +57,7 @@ public final class TrainingJob {
     private CheckpointStore.Stored resumeFrom;
     private CheckpointStore.Stored lastCheckpoint;
     private TrainedNetwork trained;
+    private boolean replacesInvalid;
 
     public TrainingJob(JobSpec spec, JavaSparkContext sc, PrintStream out) {
         this.spec = spec;
@@ -80,9 +82,11 @@ public final class TrainingJob {
         Optional<CheckpointStore.Stored> newest = store.newestValid(out::println);
         if (newest.isEmpty()) {
             out.println("No valid checkpoint in " + given.checkpointDir() + ": starting at epoch 1");
-            return new TrainingJob(given, sc, out);
+            TrainingJob fresh = new TrainingJob(given, sc, out);
+            fresh.replacesInvalid = true; // asked to resume: invalid checkpoints there are replaced, not in the way
+            return fresh;
         }
-        JobSpec merged = ResumePolicy.merge(store.readState(newest.get()), given, explicit);
+        JobSpec merged = ResumePolicy.merge(store.readState(newest.get()), given, explicit, out::println);
         return new TrainingJob(merged, sc, out).resumingFrom(newest.get());
     }
 
@@ -98,6 +102,15 @@ public final class TrainingJob {
         out.println(JobDescription.of(spec));
         Configuration hadoop = sc.hadoopConfiguration();
         CheckpointStore store = openCheckpoints(hadoop);
+        if (spec.saveModel() != null) {
+            ModelWriter.checkWritable(spec.saveModel(), hadoop);
+        }
+        try (CheckpointLock lock = store == null ? null : store.lock(out::println)) {
+            return run(store, started, hadoop);
+        }
+    }
+
+    private List<EpochResult> run(CheckpointStore store, long started, Configuration hadoop) {
         TrainingState resumed = resumeFrom == null ? null : store.readState(resumeFrom);
         int workers = spec.workers() > 0 ? spec.workers() : sc.defaultParallelism();
         try (MetricsSink metrics = spec.runDir() == null ? MetricsSink.NONE
@@ -161,7 +174,8 @@ public final class TrainingJob {
                 long toTrain = engine.plan(trainSize, spec.data().dropLast()).examplesTrained();
                 long stepsBefore = history.stream().mapToLong(r -> r.train().minibatches()).sum();
                 EpochStats stats = engine.trainEpoch(model, data.train(), trainSize, epoch, lr,
-                        spec.data().dropLast(), spec.dryRun() ? 1 : 0, progress(toTrain, lr, stepsBefore, metrics));
+                        spec.data().dropLast(), spec.dryRun() ? 1 : 0,
+                        TrainingDiverged.watching(progress(toTrain, lr, stepsBefore, metrics)));
                 Evaluation evaluation = engine.evaluation();
                 EvalStats validation = evaluate(evaluation, model, data.validation(), "Validation", epoch);
                 EvalStats test = evaluate(evaluation, model, data.test(), "Test", epoch);
@@ -263,7 +277,7 @@ public final class TrainingJob {
         }
         CheckpointStore store = new CheckpointStore(spec.checkpointDir(), hadoop);
         store.checkWritable();
-        if (resumeFrom == null) {
+        if (resumeFrom == null && !replacesInvalid) {
             List<CheckpointStore.Stored> existing = store.list(false);
             if (!existing.isEmpty()) {
                 throw new IllegalArgumentException("--checkpoint-dir " + spec.checkpointDir()

@@ -18,6 +18,7 @@ import io.kindling.worker.TinyNets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.PrivilegedExceptionAction;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FullDiskFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.security.UserGroupInformation;
@@ -156,6 +158,113 @@ class CheckpointStoreTest {
         assertFalse(store.list(true).get(0).valid());
         store.save(1, net, state(1));
         assertNull(store.list(true).get(0).problem());
+    }
+
+    @Test
+    void aManifestMustListEveryFileAndNameOnlyFilesOfItsOwnDirectory() throws IOException {
+        CheckpointStore store = new CheckpointStore(uri, conf);
+        store.save(1, net, state(1));
+        store.save(2, net, state(2));
+        Manifest one = manifest(1);
+        Manifest.Entry model = one.files().get(0);
+        writeManifest(1, new Manifest(Manifest.FORMAT, List.of(one.files().get(1)), null));
+        writeManifest(2, new Manifest(Manifest.FORMAT, List.of(new Manifest.Entry("../epoch-0001/" + model.name(),
+                model.size(), model.sha256()), one.files().get(1)), null));
+
+        List<CheckpointStore.Stored> all = store.list(true);
+
+        assertEquals("MANIFEST.json does not list model.zip", all.get(0).problem());
+        assertEquals("MANIFEST.json names '../epoch-0001/model.zip', not a file of the checkpoint's own directory",
+                all.get(1).problem());
+    }
+
+    @Test
+    void withAKeyOnlyCheckpointsSignedWithItCount() {
+        String key = "a shared secret of the team";
+        new CheckpointStore(uri, conf, key).save(1, net, state(1));
+        new CheckpointStore(uri, conf, null).save(2, net, state(2));
+
+        assertEquals(List.of(true, true), valid(new CheckpointStore(uri, conf, null)), "without a key, both count");
+        assertEquals(List.of(true, false), valid(new CheckpointStore(uri, conf, key)));
+        assertEquals("MANIFEST.json is not signed, and KINDLING_CHECKPOINT_KEY asks for signed checkpoints",
+                new CheckpointStore(uri, conf, key).list(true).get(1).problem());
+        assertEquals("MANIFEST.json's signature does not match KINDLING_CHECKPOINT_KEY",
+                new CheckpointStore(uri, conf, "another secret, same length").list(true).get(0).problem());
+        List<String> reports = new ArrayList<>();
+        assertEquals(1, new CheckpointStore(uri, conf, key).newestValid(reports::add).orElseThrow().epoch());
+        IllegalArgumentException shortKey = assertThrows(IllegalArgumentException.class,
+                () -> new CheckpointStore(uri, conf, "short"));
+        assertEquals("KINDLING_CHECKPOINT_KEY: 5 characters, expected at least 16", shortKey.getMessage());
+    }
+
+    @Test
+    void twoJobsCannotHoldOneDirectoryAndALockWhoseHolderIsGoneIsTakenOver() throws IOException {
+        CheckpointStore store = new CheckpointStore(uri, conf);
+        store.checkWritable();
+        Duration refresh = Duration.ofMillis(300);
+        Duration stale = Duration.ofSeconds(2);
+        List<String> notes = new ArrayList<>();
+        try (CheckpointLock first = store.lock(notes::add, refresh, stale)) {
+            IllegalArgumentException second = assertThrows(IllegalArgumentException.class,
+                    () -> store.lock(notes::add, refresh, stale));
+            assertTrue(second.getMessage().startsWith("--checkpoint-dir " + uri + ": another job is writing it (process "
+                    + ProcessHandle.current().pid() + " on "), second.getMessage());
+        }
+        store.lock(notes::add, refresh, stale).close(); // released: the next job takes it at once
+        assertEquals(List.of(), notes);
+
+        Path lock = new Path(uri, CheckpointLock.NAME);
+        try (OutputStream out = fs.create(lock, true)) { // a job killed on this host: its process is gone
+            out.write(new CheckpointLock.Owner(CheckpointLock.Owner.current().host(), Long.MAX_VALUE - 1, "then", "x")
+                    .text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        store.lock(notes::add, refresh, stale).close();
+        assertTrue(notes.get(0).endsWith(", which has ended"), notes.get(0));
+
+        try (OutputStream out = fs.create(lock, true)) { // a holder on another host, no longer refreshing
+            out.write(new CheckpointLock.Owner("elsewhere", 1, "then", "y").text()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        long start = System.nanoTime();
+        store.lock(notes::add, refresh, stale).close();
+        assertTrue(notes.get(1).endsWith(", not refreshed for 2 s"), notes.get(1));
+        assertTrue((System.nanoTime() - start) / 1e9 < 10, "waited about the staleness time");
+        assertFalse(fs.exists(lock));
+    }
+
+    @Test
+    void aFullDiskFailsTheCheckpointInOneLineAndKeepsTheOneBefore() throws IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("full-disk");
+        String full = "fulldisk://" + dir + "/ckpt";
+        new CheckpointStore(full, FullDiskFileSystem.withRoom(Long.MAX_VALUE), null).save(1, net, state(1));
+        CheckpointStore filling = new CheckpointStore(full, FullDiskFileSystem.withRoom(100), null);
+
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                () -> filling.save(2, net, state(2)));
+
+        assertEquals("--checkpoint-dir " + full + ": cannot write the checkpoint of epoch 2: No space left on device"
+                + " (the previous checkpoints are intact)", e.getMessage());
+        assertEquals(List.of(true), valid(filling));
+        try (var left = java.nio.file.Files.list(dir.resolve("ckpt"))) {
+            assertEquals(List.of("epoch-0001"), left.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    private List<Boolean> valid(CheckpointStore store) {
+        return store.list(true).stream().map(CheckpointStore.Stored::valid).toList();
+    }
+
+    private Manifest manifest(int epoch) throws IOException {
+        try (java.io.InputStream in = fs.open(new Path(uri + "/" + CheckpointStore.dirName(epoch) + "/" + Manifest.NAME))) {
+            return CheckpointStore.JSON.readValue(in, Manifest.class);
+        }
+    }
+
+    private void writeManifest(int epoch, Manifest manifest) throws IOException {
+        try (OutputStream out = fs.create(new Path(uri + "/" + CheckpointStore.dirName(epoch) + "/" + Manifest.NAME),
+                true)) {
+            out.write(CheckpointStore.JSON.writeValueAsBytes(manifest));
+        }
     }
 
     private static TrainingState state(int epoch) {

@@ -49,7 +49,8 @@ class CheckpointResumeIT {
         CheckpointStore killed = new CheckpointStore(killedDir, new Configuration());
         assertEquals(2, killed.newestValid(m -> { }).orElseThrow().epoch());
 
-        Launcher.Result resumed = Launcher.run(Map.of(), "train", "--checkpoint-dir", killedDir, "--resume");
+        Launcher.Result resumed = Launcher.run(Map.of(), "train", "--data-dir", Launcher.path(tmp), "--no-download",
+                "--checkpoint-dir", killedDir, "--resume"); // where the data is comes from the command line
 
         assertEquals(0, resumed.exitCode(), resumed.stderr());
         assertTrue(resumed.stdout().contains("Resuming from " + killedDir + "/epoch-0002: 2 epochs done"), resumed.stdout());

@@ -11,10 +11,13 @@ import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.checkpoint.TrainingState;
 import io.kindling.driver.job.EpochResult;
 import io.kindling.driver.job.JobSpec;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
@@ -80,6 +83,48 @@ class CheckpointedTrainingTest {
                 + " fingerprint "), e.getMessage());
         assertTrue(e.getMessage().endsWith("; refusing to resume"), e.getMessage());
         assertEquals(before, listing(dir));
+    }
+
+    @Test
+    void resumeContinuesFromTheNewestValidCheckpointAndStartsAfreshWhenNoneIsValid() throws IOException {
+        String dir = MiniHdfs.uri() + "/corrupt-" + UUID.randomUUID();
+        new TrainingJob(spec(2, dir).toBuilder().keepLast(2).build(), LocalSpark.context(), out).run();
+        FileSystem fs = new org.apache.hadoop.fs.Path(dir).getFileSystem(LocalSpark.context().hadoopConfiguration());
+        corrupt(fs, dir + "/epoch-0002/" + CheckpointStore.MODEL);
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream log = new PrintStream(console, true, StandardCharsets.UTF_8);
+
+        List<EpochResult> resumed = TrainingJob.of(spec(3, dir), true, Set.of("--epochs", "--checkpoint-dir"),
+                LocalSpark.context(), log).run();
+
+        String text = console.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("Checkpoint epoch-0002 is not valid (model.zip has SHA-256 "), text);
+        assertTrue(text.contains("1 epochs done"), text);
+        assertEquals(3, resumed.size());
+        CheckpointStore store = new CheckpointStore(dir, LocalSpark.context().hadoopConfiguration());
+        assertEquals(3, store.newestValid(m -> { }).orElseThrow().epoch());
+
+        for (CheckpointStore.Stored s : store.list(false)) {
+            corrupt(fs, s.dir() + "/" + CheckpointStore.STATE);
+        }
+        List<EpochResult> fresh = TrainingJob.of(spec(1, dir), true, Set.of("--epochs", "--checkpoint-dir"),
+                LocalSpark.context(), log).run();
+        assertEquals(1, fresh.size());
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("No valid checkpoint in " + dir
+                + ": starting at epoch 1"));
+        assertEquals(1, store.newestValid(m -> { }).orElseThrow().epoch());
+    }
+
+    private static void corrupt(FileSystem fs, String file) throws IOException {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+        byte[] bytes;
+        try (var in = fs.open(path)) {
+            bytes = in.readAllBytes();
+        }
+        bytes[bytes.length / 2] ^= 1;
+        try (var out = fs.create(path, true)) {
+            out.write(bytes);
+        }
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ResumePolicyTest {
+    private final List<String> ignored = new java.util.ArrayList<>();
+
     private final JobSpec saved = JobSpec.builder().dataDir("/old").epochs(5).batchSize(32).lr(0.5)
             .logInterval(20).seed(7).checkpointDir("/ckpt").build();
     private final TrainingState state = new TrainingState(TrainingState.FORMAT, 2, 100, 4, saved,
@@ -23,7 +25,7 @@ class ResumePolicyTest {
     @Test
     void optionsNotGivenAreTheCheckpointsAndChangeableOnesApplyWhenGiven() {
         JobSpec given = JobSpec.builder().dataDir("/new").epochs(8).checkpointDir("/ckpt").build();
-        JobSpec merged = ResumePolicy.merge(state, given, Set.of("--epochs", "--data-dir", "--checkpoint-dir"));
+        JobSpec merged = ResumePolicy.merge(state, given, Set.of("--epochs", "--data-dir", "--checkpoint-dir"), ignored::add);
         assertEquals(8, merged.epochs());
         assertEquals("/new", merged.data().dir());
         assertEquals(0.5, merged.optimizer().lr(), "the default --lr does not replace the checkpoint's");
@@ -34,19 +36,38 @@ class ResumePolicyTest {
     }
 
     @Test
+    void dataAndOutputLocationsAreTheCommandLinesNeverTheCheckpoints() {
+        JobSpec recorded = saved.toBuilder().saveModel("hdfs:///elsewhere/model.zip").runDir("/runs/a").build();
+        TrainingState withOutputs = new TrainingState(TrainingState.FORMAT, 2, 100, 4, recorded, state.lrScheduler(),
+                state.trainData(), state.testData(), state.data(), "", List.of(), null, state.versions());
+        List<String> notes = new java.util.ArrayList<>();
+        JobSpec given = JobSpec.builder().dataDir("/here").checkpointDir("/ckpt").build();
+
+        JobSpec merged = ResumePolicy.merge(withOutputs, given, Set.of("--checkpoint-dir"), notes::add);
+
+        assertEquals(null, merged.saveModel());
+        assertEquals(null, merged.runDir());
+        assertEquals("/here", merged.data().dir(), "the default location, not the recorded /old");
+        assertEquals(List.of("The checkpoint's job had --data-dir /old; not used on --resume: give --data-dir again to"
+                + " use it", "The checkpoint's job had --save-model hdfs:///elsewhere/model.zip; not used on --resume:"
+                + " give --save-model again to use it", "The checkpoint's job had --run-dir /runs/a; not used on"
+                + " --resume: give --run-dir again to use it"), notes);
+    }
+
+    @Test
     void anExplicitLearningRateIsTaken() {
         JobSpec given = JobSpec.builder().lr(0.1).checkpointDir("/ckpt").build();
-        assertEquals(0.1, ResumePolicy.merge(state, given, Set.of("--lr")).optimizer().lr());
+        assertEquals(0.1, ResumePolicy.merge(state, given, Set.of("--lr"), ignored::add).optimizer().lr());
     }
 
     @Test
     void anOptionThatDefinesTheTrainingCannotChange() {
         JobSpec given = JobSpec.builder().batchSize(64).checkpointDir("/ckpt").build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ResumePolicy.merge(state, given, Set.of("--batch-size")));
+                () -> ResumePolicy.merge(state, given, Set.of("--batch-size"), ignored::add));
         assertEquals("--batch-size 64: the checkpoint was trained with 32, and it cannot change when resuming",
                 e.getMessage());
         JobSpec same = JobSpec.builder().batchSize(32).checkpointDir("/ckpt").build();
-        assertEquals(32, ResumePolicy.merge(state, same, Set.of("--batch-size")).batchSize());
+        assertEquals(32, ResumePolicy.merge(state, same, Set.of("--batch-size"), ignored::add).batchSize());
     }
 }

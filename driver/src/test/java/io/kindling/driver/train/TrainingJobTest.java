@@ -2,6 +2,7 @@ package io.kindling.driver.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.datasets.BadRecords;
@@ -11,7 +12,9 @@ import io.kindling.datasets.mnist.MnistSource;
 import io.kindling.datasets.testing.LocalSpark;
 import io.kindling.datasets.testing.MiniHdfs;
 import io.kindling.datasets.testing.SyntheticMnist;
+import io.kindling.driver.CsvBlobs;
 import io.kindling.driver.MnistForTests;
+import io.kindling.driver.checkpoint.CheckpointStore;
 import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.job.EpochResult;
 import io.kindling.driver.job.JobSpec;
@@ -109,6 +112,24 @@ class TrainingJobTest {
             correct += predicted[i] == all[i].label() ? 1 : 0;
         }
         return (double) correct / all.length;
+    }
+
+    @Test
+    void aLossThatIsNoLongerANumberStopsTheJobBeforeAnythingIsCheckpointed() throws Exception {
+        Path csv = tmp.resolve("blobs.csv");
+        CsvBlobs.write(csv, 400, 1);
+        String checkpoints = tmp.resolve("ckpt").toString();
+        JobSpec spec = JobSpec.builder().dataset("csv").trainData(List.of(csv.toString())).labelColumn("species")
+                .model("mlp").hidden(List.of(16)).optimizer("sgd").lr(1e38).epochs(2).workers(2)
+                .checkpointDir(checkpoints).build();
+
+        TrainingDiverged e = assertThrows(TrainingDiverged.class,
+                () -> new TrainingJob(spec, LocalSpark.context(), out).run());
+
+        assertTrue(e.getMessage().matches("epoch 1, step \\d+: the training loss is (NaN|-?Infinity); stopping.*"),
+                e.getMessage());
+        assertEquals(List.of(), new CheckpointStore(checkpoints, LocalSpark.context().hadoopConfiguration())
+                .list(false));
     }
 
     private static JobSpec spec(String dataDir, int epochs, int limitTrain, int limitTest, int workers, String saveModel) {
