@@ -60,7 +60,7 @@ def driver_bytes(pid):
     return total
 
 
-def run_job(submit, master, data_dir, workers, case, log_path, memory):
+def run_job(submit, master, data_dir, workers, case, log_path, memory, properties):
     """One job of EPOCHS epochs; a result per epoch (the first pays the JVMs' warm-up)."""
     options, per_worker = CASES[case]
     command = [submit, "--master", master, "train", "--epochs", str(EPOCHS), "--workers", str(workers),
@@ -68,6 +68,8 @@ def run_job(submit, master, data_dir, workers, case, log_path, memory):
     if per_worker:
         command += ["--limit-train", str(per_worker * workers)]
     env = dict(os.environ, KINDLING_EXECUTOR_MEMORY=memory[0], KINDLING_EXECUTOR_OFFHEAP=memory[1])
+    if properties and os.path.exists(properties):  # a secured cluster: the jobs need its secret
+        env["KINDLING_SPARK_PROPERTIES"] = properties
     samples = {e: [] for e in range(1, EPOCHS + 1)}  # per epoch: (train lines seen, bytes)
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
@@ -135,10 +137,15 @@ def main():
     parser.add_argument("--executor-memory", default="2g", help="heap of each executor")
     parser.add_argument("--executor-offheap", default="3g", help="ND4J's off-heap budget of each executor")
     parser.add_argument("--cluster-dir", default="/tmp/kindling-bench-cluster")
+    parser.add_argument("--insecure", action="store_true",
+                        help="a cluster without authentication and encryption (as the results before them)")
     args = parser.parse_args()
 
+    properties = None if args.insecure else os.path.join(args.cluster_dir, "spark-home/conf/spark-defaults.conf")
     start = [os.path.join(ROOT, "deploy/standalone/start-cluster"), "--dir", args.cluster_dir,
              "--workers", str(args.workers), "--cores", "1", "--memory", "6g", "--port", "7177"]
+    if args.insecure:
+        start.append("--insecure")
     master = subprocess.run(start, capture_output=True, text=True, check=True).stdout.strip()
     builds = [("this", os.path.join(ROOT, "deploy/bin/kindling-submit"))]
     if args.baseline:
@@ -155,7 +162,7 @@ def main():
                         continue  # no such option before
                     log = os.path.join(args.logs, f"cluster-{label}-{case}-w{args.workers}-{n}.log")
                     for result in run_job(submit, master, args.data_dir, args.workers, case, log,
-                                          (args.executor_memory, args.executor_offheap)):
+                                          (args.executor_memory, args.executor_offheap), properties):
                         print(row(label, result), flush=True)
     finally:
         subprocess.run([os.path.join(ROOT, "deploy/standalone/stop-cluster"), "--dir", args.cluster_dir])

@@ -12,6 +12,9 @@
 # KINDLING_DRIVER_MEMORY (the application master's driver heap, 4g), KINDLING_QUEUE (default),
 # KINDLING_SUBMIT_OPTS (more spark-submit options). YARN kills containers that exceed heap +
 # overhead, so the overhead is sized for ND4J's off-heap arrays and JavaCPP is capped at it.
+# Secure by default: Spark's authentication (YARN hands each application its own secret), RPC
+# encryption, encryption of shuffle and spill files, and UI access control (the submitting user);
+# KINDLING_INSECURE=1 leaves them off. HDFS itself is as the cluster has it (Kerberos: see README).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 : "${SPARK_HOME:?set SPARK_HOME to a Spark 3.5 install configured for the cluster (HADOOP_CONF_DIR)}"
@@ -31,6 +34,10 @@ args=(--master yarn --deploy-mode cluster --name kindling --class io.kindling.dr
   --conf spark.driver.memory="${KINDLING_DRIVER_MEMORY:-4g}"
   --conf spark.driver.extraJavaOptions="$java_flags"
   --conf spark.executor.extraJavaOptions="$executor_opts")
+if [[ "${KINDLING_INSECURE:-0}" != 1 ]]; then
+  args+=(--conf spark.authenticate=true --conf spark.network.crypto.enabled=true
+    --conf spark.io.encryption.enabled=true --conf spark.acls.enable=true)
+fi
 if [[ "$gpus" -gt 0 ]]; then
   args+=(--files "$here/../conf/discover-gpus.sh"
     --conf spark.executor.resource.gpu.amount="$gpus"

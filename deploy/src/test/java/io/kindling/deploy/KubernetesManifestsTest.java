@@ -73,6 +73,48 @@ class KubernetesManifestsTest {
         assertEquals("spark-kubernetes-executor", container.getName(), "the name Spark merges its container into");
         assertEquals(new Quantity("1"), container.getResources().getLimits().get("nvidia.com/gpu"));
         assertEquals("nvidia.com/gpu", executor.getSpec().getTolerations().get(0).getKey());
+        assertFalse(executor.getSpec().getAutomountServiceAccountToken(), "executors never call the API server");
+        for (Pod pod : List.of(driver, executor)) {
+            assertEquals("RuntimeDefault", pod.getSpec().getSecurityContext().getSeccompProfile().getType());
+        }
+    }
+
+    /** Spark's authentication, RPC and I/O encryption and UI ACLs, on unless KINDLING_INSECURE=1. */
+    private static final List<String> SECURITY = List.of("spark.authenticate", "spark.network.crypto.enabled",
+            "spark.io.encryption.enabled", "spark.acls.enable");
+
+    @Test
+    void everyTemplateTurnsOnAuthenticationEncryptionAndUiAclsWithASwitchToTurnThemOff() throws IOException {
+        Map<String, Object> spec = map(assertInstanceOf(GenericKubernetesResource.class,
+                documents("sparkapplication.yaml").get(0)).getAdditionalProperties().get("spec"));
+        Map<String, Object> conf = map(spec.get("sparkConf"));
+        for (String key : SECURITY) {
+            assertEquals("true", conf.get(key), key);
+        }
+        assertEquals("/opt/kindling/auth/secret", conf.get("spark.authenticate.secret.file"));
+        for (String role : List.of("driver", "executor")) {
+            Map<String, Object> pod = map(spec.get(role));
+            Map<String, Object> secret = map(((List<?>) pod.get("secrets")).get(0));
+            assertEquals("kindling-spark-auth", secret.get("name"), role);
+            assertEquals("/opt/kindling/auth", secret.get("path"), role);
+            Map<String, Object> security = map(pod.get("securityContext"));
+            assertEquals(Map.of("drop", List.of("ALL")), security.get("capabilities"), role);
+            assertEquals(Map.of("type", "RuntimeDefault"), security.get("seccompProfile"), role);
+        }
+        for (String script : List.of("k8s/spark-submit.sh", "yarn/submit.sh")) {
+            String text = Files.readString(Path.of(script));
+            for (String key : SECURITY) {
+                assertTrue(text.contains("--conf " + key + "=true"), script + " sets " + key);
+            }
+            assertTrue(text.contains("KINDLING_INSECURE"), script + " documents the switch");
+        }
+        assertTrue(Files.readString(Path.of("k8s/spark-submit.sh")).contains(
+                "spark.kubernetes.executor.secrets.kindling-spark-auth=/opt/kindling/auth"));
+        String standalone = Files.readString(Path.of("standalone/start-cluster"));
+        for (String key : SECURITY) {
+            assertTrue(standalone.contains(key + " true"), "start-cluster writes " + key);
+        }
+        assertTrue(standalone.contains("--insecure"));
     }
 
     @Test

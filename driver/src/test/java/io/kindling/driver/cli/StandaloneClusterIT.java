@@ -1,6 +1,7 @@
 package io.kindling.driver.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.datasets.testing.MiniHdfs;
@@ -89,6 +90,31 @@ class StandaloneClusterIT {
                 "the same losses and accuracies, to the last digit printed");
     }
 
+    @Test
+    void theClusterIsSecuredAndAJobWithoutItsSecretIsRefused() throws Exception {
+        String conf = Files.readString(properties());
+        assertTrue(conf.contains("spark.authenticate true") && conf.contains("spark.network.crypto.enabled true")
+                && conf.contains("spark.io.encryption.enabled true") && conf.contains("spark.acls.enable true"), conf);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(properties())), "the secret is readable by its owner only");
+
+        String submit = Launcher.root().resolve("deploy/bin/kindling-submit").toString();
+        ProcessBuilder builder = new ProcessBuilder(submit, "--master", master, "train", "--data-dir",
+                MnistForTests.dir(), "--no-download", "--epochs", "1", "--limit-train", "640", "--limit-test", "100")
+                .redirectErrorStream(true);
+        builder.environment().remove("KINDLING_SPARK_PROPERTIES");
+        builder.environment().put("KINDLING_DRIVER_MEMORY", "1g");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(4, TimeUnit.MINUTES), "the unauthenticated job did not end");
+        assertTrue(process.exitValue() != 0, output);
+        assertFalse(output.contains("Train Epoch"), output);
+    }
+
+    private static Path properties() {
+        return cluster.resolve("spark-home/conf/spark-defaults.conf");
+    }
+
     private record Run(int exitCode, String stdout, List<Integer> accuracies, boolean killed) {
     }
 
@@ -105,6 +131,7 @@ class StandaloneClusterIT {
                 "--log-interval", "10",
                 "--checkpoint-dir", hdfs + "/ckpt-" + name));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(cluster.resolve(name + ".err").toFile());
+        builder.environment().put("KINDLING_SPARK_PROPERTIES", properties().toString());
         builder.environment().put("KINDLING_DRIVER_MEMORY", "2g");
         builder.environment().put("KINDLING_EXECUTOR_MEMORY", "1g");
         builder.environment().put("KINDLING_EXECUTOR_OFFHEAP", "1g");
