@@ -27,12 +27,19 @@ public final class BadRecords implements Serializable {
         return new BadRecords(true, counter);
     }
 
+    /** Skips without counting: for a pass over data that another pass reads, and counts, again. */
+    public BadRecords uncounted() {
+        return new BadRecords(skip, null);
+    }
+
     /** Fails with {@code problem}, or counts it when skipping; returns normally only when skipping. */
     public void handle(DatasetFormatException problem) {
         if (!skip) {
             throw problem;
         }
-        skipped.add(1);
+        if (skipped != null) {
+            skipped.add(1);
+        }
     }
 
     public boolean skipping() {

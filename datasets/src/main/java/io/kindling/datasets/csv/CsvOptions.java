@@ -10,7 +10,13 @@ import java.io.Serializable;
  *                    counts from the end); null means the last column
  * @param delimiter   the field separator
  * @param regression  the label is a number to predict, not a class
+ * @param skipRows    lines skipped at the start of every file, before the header (a preamble)
  */
-public record CsvOptions(boolean header, String labelColumn, char delimiter, boolean regression) implements Serializable {
-    public static final CsvOptions DEFAULT = new CsvOptions(true, null, ',', false);
+public record CsvOptions(boolean header, String labelColumn, char delimiter, boolean regression, int skipRows)
+        implements Serializable {
+    public static final CsvOptions DEFAULT = new CsvOptions(true, null, ',', false, 0);
+
+    public CsvOptions(boolean header, String labelColumn, char delimiter, boolean regression) {
+        this(header, labelColumn, delimiter, regression, 0);
+    }
 }

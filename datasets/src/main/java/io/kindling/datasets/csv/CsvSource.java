@@ -18,6 +18,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -86,16 +89,29 @@ public final class CsvSource implements ExampleSource {
                 throw new DatasetFormatException(uri + ": no CSV files in the directory");
             }
             String first;
+            boolean hasRow;
+            int firstLine = options.skipRows() + 1;
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(
                     fs.open(statuses.get(0).getPath()), StandardCharsets.UTF_8))) {
-                first = reader.readLine();
+                for (int i = 0; i < options.skipRows(); i++) {
+                    reader.readLine();
+                }
+                first = withoutBom(reader.readLine(), options.skipRows() == 0);
+                String next = reader.readLine();
+                while (next != null && next.isBlank()) {
+                    next = reader.readLine();
+                }
+                hasRow = next != null;
             }
             String firstFile = statuses.get(0).getPath().getName();
             if (first == null || first.isBlank()) {
-                throw new DatasetFormatException(firstFile + ", line 1: empty, expected "
+                throw new DatasetFormatException(firstFile + ", line " + firstLine + ": empty, expected "
                         + (options.header() ? "a header" : "a row"));
             }
-            String[] fields = split(first, options.delimiter());
+            if (options.header() && !hasRow && statuses.size() == 1) {
+                throw new DatasetFormatException(firstFile + ": a header and no rows");
+            }
+            String[] fields = split(first, options.delimiter(), firstFile + ", line " + firstLine);
             List<String> names = new ArrayList<>();
             for (int i = 0; i < fields.length; i++) {
                 names.add(options.header() ? fields[i] : "column " + i);
@@ -135,12 +151,16 @@ public final class CsvSource implements ExampleSource {
                 + (options.header() ? "one of " + names + " or " : "") + "an index in 0.." + (names.size() - 1));
     }
 
-    /** This source with the class map of a classification, found in the data (training). */
-    public CsvSource withClassesFromData(JavaSparkContext sc, int partitions) {
+    /**
+     * This source with the class map of a classification, found in the data (training); {@code bad}
+     * says whether bad lines fail the job or are passed over (counted by the pass that trains).
+     */
+    public CsvSource withClassesFromData(JavaSparkContext sc, int partitions, BadRecords bad) {
         if (options.regression()) {
             return this;
         }
-        List<String> labels = lines(sc, partitions).map(t -> t._2()[labelIndex]).distinct().collect();
+        List<String> labels = lines(sc, partitions, bad.uncounted()).map(t -> CsvValues.label(t._2()[labelIndex]))
+                .filter(label -> !label.isEmpty()).distinct().collect(); // an empty label is a bad record
         return withClasses(sorted(labels));
     }
 
@@ -201,7 +221,7 @@ public final class CsvSource implements ExampleSource {
         boolean regression = options.regression();
         List<String> names = columnNames;
         List<String> known = classes;
-        return lines(sc, partitions).flatMap(t -> {
+        return lines(sc, partitions, bad).flatMap(t -> {
             String[] fields = t._2();
             String where = t._1();
             float[] values = new float[fields.length - 1];
@@ -210,7 +230,11 @@ public final class CsvSource implements ExampleSource {
                 if (regression) {
                     target = number(fields[label], names.get(label), where);
                 } else {
-                    Integer c = classIndex.get(fields[label]);
+                    String name = CsvValues.label(fields[label]);
+                    if (name.isEmpty()) {
+                        throw new DatasetFormatException(where + ": column '" + names.get(label) + "': empty label");
+                    }
+                    Integer c = classIndex.get(name);
                     if (c == null) {
                         throw new DatasetFormatException(where + ": label '" + fields[label]
                                 + "' is not one of the training labels " + known);
@@ -231,19 +255,16 @@ public final class CsvSource implements ExampleSource {
     }
 
     private static float number(String field, String column, String where) {
-        try {
-            float value = Float.parseFloat(field);
-            if (Float.isFinite(value)) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+        Float value = CsvValues.number(field);
+        if (value == null) {
+            throw new DatasetFormatException(where + ": column '" + column + "': '" + field + "' is not a finite"
+                    + " decimal number");
         }
-        throw new DatasetFormatException(where + ": column '" + column + "': '" + field + "' is not a number");
+        return value;
     }
 
-    /** Every data line as (position for errors, fields), wrong field counts reported. */
-    private JavaRDD<Tuple2<String, String[]>> lines(JavaSparkContext sc, int partitions) {
+    /** Every data line as (position for errors, fields); a wrong field count is a bad record. */
+    private JavaRDD<Tuple2<String, String[]>> lines(JavaSparkContext sc, int partitions, BadRecords bad) {
         Configuration conf = new Configuration(sc.hadoopConfiguration());
         long splitSize = Math.max(1 << 20, bytes / Math.max(1, partitions) + 1);
         conf.setLong("mapreduce.input.fileinputformat.split.maxsize", splitSize);
@@ -254,6 +275,7 @@ public final class CsvSource implements ExampleSource {
         boolean header = options.header();
         char delimiter = options.delimiter();
         int expected = columns;
+        int skipRows = options.skipRows();
         return raw.mapPartitionsWithInputSplit((split, it) -> {
             FileSplit file = (FileSplit) split;
             String fileName = file.getPath().getName();
@@ -266,18 +288,23 @@ public final class CsvSource implements ExampleSource {
                     while (it.hasNext()) {
                         Tuple2<LongWritable, Text> record = it.next();
                         long offset = record._1().get();
-                        String text = record._2().toString();
+                        String text = withoutBom(record._2().toString(), offset == 0);
                         line++;
-                        if ((header && offset == 0) || text.isBlank()) {
+                        // Only the split at a file's start holds its preamble and header.
+                        if (fromStart && (line <= skipRows || header && line == skipRows + 1) || text.isBlank()) {
                             continue;
                         }
                         String where = fromStart ? fileName + ", line " + line : fileName + ", byte " + offset;
-                        String[] fields = split(text, delimiter);
-                        if (fields.length != expected) {
-                            throw new DatasetFormatException(where + ": " + fields.length + " fields, expected "
-                                    + expected + " (delimiter '" + delimiter + "')");
+                        try {
+                            String[] fields = split(text, delimiter, where);
+                            if (fields.length != expected) {
+                                throw new DatasetFormatException(where + ": " + fields.length + " fields, expected "
+                                        + expected + " (delimiter '" + delimiter + "')");
+                            }
+                            return new Tuple2<>(where, fields);
+                        } catch (DatasetFormatException e) {
+                            bad.handle(e);
                         }
-                        return new Tuple2<>(where, fields);
                     }
                     return null;
                 }
@@ -300,17 +327,27 @@ public final class CsvSource implements ExampleSource {
         }, true);
     }
 
-    /** Splits a line on the delimiter and strips surrounding quotes and spaces from each field. */
-    public static String[] split(String line, char delimiter) {
-        String[] fields = line.split(java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1);
-        for (int i = 0; i < fields.length; i++) {
-            String f = fields[i].trim();
-            if (f.length() >= 2 && f.startsWith("\"") && f.endsWith("\"")) {
-                f = f.substring(1, f.length() - 1);
+    /**
+     * The fields of one line, as RFC 4180 quotes them ({@code "a, b"} is one field, {@code ""} inside
+     * quotes is a quote), each trimmed of surrounding spaces; a quoted field cannot span lines.
+     */
+    public static String[] split(String line, char delimiter, String where) {
+        CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(delimiter).setTrim(true)
+                .setIgnoreSurroundingSpaces(true).build();
+        try (CSVParser parser = CSVParser.parse(line, format)) {
+            List<CSVRecord> records = parser.getRecords();
+            if (records.size() != 1) {
+                throw new DatasetFormatException(where + ": a quoted field runs past the end of the line");
             }
-            fields[i] = f;
+            return records.get(0).values();
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            throw new DatasetFormatException(where + ": not a CSV line: " + e.getMessage(), e);
         }
-        return fields;
+    }
+
+    /** {@code text} without a UTF-8 byte order mark at its start, when it is a file's first line. */
+    static String withoutBom(String text, boolean firstLine) {
+        return firstLine && text != null && text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     @Override

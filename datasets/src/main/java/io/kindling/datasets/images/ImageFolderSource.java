@@ -171,8 +171,9 @@ public final class ImageFolderSource implements ExampleSource {
     private static BufferedImage decode(String file, Configuration conf) {
         try {
             Path path = new Path(file);
+            Images.checkSize(path.getFileSystem(conf).getFileStatus(path).getLen(), file);
             try (InputStream in = path.getFileSystem(conf).open(path)) {
-                return Images.decode(in.readAllBytes(), file);
+                return Images.decode(in.readNBytes((int) Math.min(Images.MAX_BYTES + 1, Integer.MAX_VALUE - 8)), file);
             }
         } catch (IOException e) {
             throw new DatasetFormatException(file + ": not a decodable image: " + e.getMessage(), e);

@@ -16,11 +16,28 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /** Encoded images to 8-bit channel-major pixels and back: what image folders and image columns share. */
 public final class Images {
+    /** The largest encoded image read, in bytes: system property {@code kindling.images.maxBytes}. */
+    public static final long MAX_BYTES = Long.getLong("kindling.images.maxBytes", 64L << 20);
+    /** The most pixels an image may have, from its header, before any are decoded: {@code kindling.images.maxPixels}. */
+    public static final long MAX_PIXELS = Long.getLong("kindling.images.maxPixels", 40_000_000L);
+
     private Images() {
     }
 
-    /** Decodes PNG, JPEG, BMP or GIF bytes; {@code where} names the file or row in the error. */
+    /** A clear error when an encoded image of {@code bytes} is larger than {@link #MAX_BYTES}. */
+    public static void checkSize(long bytes, String where) {
+        if (bytes > MAX_BYTES) {
+            throw new DatasetFormatException(where + ": " + bytes + " bytes, more than an image may have ("
+                    + MAX_BYTES + ", kindling.images.maxBytes)");
+        }
+    }
+
+    /**
+     * Decodes PNG, JPEG, BMP or GIF bytes; {@code where} names the file or row in the error. The size
+     * and the header's pixel count are checked before pixels are allocated.
+     */
     public static BufferedImage decode(byte[] bytes, String where) {
+        checkSize(bytes.length, where);
         // From memory: ImageIO.read would copy each image through a temporary file (its default cache).
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -30,6 +47,11 @@ public final class Images {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new DatasetFormatException(where + ": " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + " pixels, more than an image may have (" + MAX_PIXELS + ", kindling.images.maxPixels)");
+                }
                 return reader.read(0);
             } finally {
                 reader.dispose();

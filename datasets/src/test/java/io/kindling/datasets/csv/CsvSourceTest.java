@@ -43,7 +43,7 @@ class CsvSourceTest {
                 4.9,setosa,3.0
                 """);
         CsvSource source = CsvSource.open(csv.toString(), new CsvOptions(true, "species", ',', false), CONF)
-                .withClassesFromData(sc, 2);
+                .withClassesFromData(sc, 2, BadRecords.failing());
         assertEquals(List.of("setosa", "versicolor", "virginica"), source.info().classes());
         assertEquals(List.of("sepal_length", "sepal_width"), source.featureNames());
         List<Example> rows = read(source);
@@ -56,7 +56,7 @@ class CsvSourceTest {
     void numericLabelsSortNumericallyAndOtherDelimitersWork() throws IOException {
         Path csv = Files.writeString(dir.resolve("data.csv"), "10;1.5;2\n2;0.5;1\n10;2.5;3\n");
         CsvSource source = CsvSource.open(csv.toString(), new CsvOptions(false, "0", ';', false), CONF)
-                .withClassesFromData(sc, 2);
+                .withClassesFromData(sc, 2, BadRecords.failing());
         assertEquals(List.of("2", "10"), source.info().classes(), "2 before 10");
         assertEquals(2, source.info().features());
     }
@@ -84,12 +84,58 @@ class CsvSourceTest {
     @Test
     void aNonNumericFieldIsNamedWithFileLineAndColumn() throws IOException {
         Path csv = Files.writeString(dir.resolve("bad.csv"), "a,b,label\n1,2,x\n3,oops,y\n");
-        CsvSource source = CsvSource.open(csv.toString(), CsvOptions.DEFAULT, CONF).withClassesFromData(sc, 1);
+        CsvSource source = CsvSource.open(csv.toString(), CsvOptions.DEFAULT, CONF).withClassesFromData(sc, 1, BadRecords.failing());
         SparkException e = assertThrows(SparkException.class, () -> read(source));
-        assertTrue(rootMessage(e).equals("bad.csv, line 3: column 'b': 'oops' is not a number"), rootMessage(e));
+        assertTrue(rootMessage(e).equals("bad.csv, line 3: column 'b': 'oops' is not a finite decimal number"), rootMessage(e));
         BadRecords skip = BadRecords.skipping(sc.sc().longAccumulator());
         assertEquals(1, source.rdd(sc, 1, skip).count());
         assertEquals(1, skip.skipped());
+    }
+
+    @Test
+    void onlyFiniteDecimalsAreNumbersAndNumericLabelsAreOneClassWhateverTheirForm() throws IOException {
+        Path csv = Files.writeString(dir.resolve("forms.csv"), "a,b,label\n1,2,1\n3,4,1.0\n5,6,2e0\n7,8, 2\n9,10,\n"
+                + "0x1p3,1,1\n1.5f,1,1\nNaN,1,1\n1,Infinity,2\n1e39,1,2\n");
+        CsvSource source = CsvSource.open(csv.toString(), CsvOptions.DEFAULT, CONF).withClassesFromData(sc, 1, BadRecords.failing());
+        assertEquals(List.of("1", "2"), source.info().classes());
+        BadRecords skip = BadRecords.skipping(sc.sc().longAccumulator());
+        List<Example> rows = source.rdd(sc, 1, skip).collect();
+        assertEquals(4, rows.size(), "the empty label and the five Java-only or non-finite numbers are bad records");
+        assertEquals(List.of(0, 0, 1, 1), rows.stream().map(Example::label).toList());
+        assertEquals(6, skip.skipped());
+        assertEquals("forms.csv, line 6: column 'label': empty label", rootMessage(assertThrows(SparkException.class,
+                () -> read(source))));
+    }
+
+    @Test
+    void rfc4180QuotingAByteOrderMarkAndAPreambleAreRead() throws IOException {
+        Path csv = Files.writeString(dir.resolve("quoted.csv"), "\uFEFFSource: a survey, 2024\n"
+                + "\"name, full\",x,label\n\"Smith, J.\",1.5,\"say \"\"yes\"\"\"\n\"Doe\",2.5,no\n");
+        CsvSource source = CsvSource.open(csv.toString(), new CsvOptions(true, "label", ',', false, 1), CONF);
+        assertEquals(List.of("name, full", "x"), source.featureNames());
+        assertArrayEquals(new String[] {"Smith, J.", "1.5", "say \"yes\""},
+                CsvSource.split("\"Smith, J.\", 1.5 ,\"say \"\"yes\"\"\"", ',', "here"));
+        Path bom = Files.writeString(dir.resolve("bom.csv"), "\uFEFFa,label\n1,x\n2,y\n");
+        CsvSource withBom = CsvSource.open(bom.toString(), CsvOptions.DEFAULT, CONF)
+                .withClassesFromData(sc, 1, BadRecords.failing());
+        assertEquals(List.of("a"), withBom.featureNames(), "the byte order mark is not part of the first name");
+        assertEquals(2, read(withBom).size());
+    }
+
+    @Test
+    void aHeaderOnlyFileIsAClearErrorAndARaggedRowIsSkippedAndCountedWhenAsked() throws IOException {
+        Path empty = Files.writeString(dir.resolve("header-only.csv"), "a,b,label\n\n");
+        DatasetFormatException e = assertThrows(DatasetFormatException.class,
+                () -> CsvSource.open(empty.toString(), CsvOptions.DEFAULT, CONF));
+        assertEquals("header-only.csv: a header and no rows", e.getMessage());
+
+        Path ragged = Files.writeString(dir.resolve("ragged.csv"), "a,b,label\n1,2,x\n3,y\n4,5,y\n");
+        BadRecords skip = BadRecords.skipping(sc.sc().longAccumulator());
+        CsvSource source = CsvSource.open(ragged.toString(), CsvOptions.DEFAULT, CONF)
+                .withClassesFromData(sc, 1, skip);
+        assertEquals(List.of("x", "y"), source.info().classes());
+        assertEquals(2, source.rdd(sc, 1, skip).count());
+        assertEquals(1, skip.skipped(), "counted once, by the pass that reads the examples");
     }
 
     @Test
@@ -121,7 +167,7 @@ class CsvSourceTest {
         try (var out = fs.create(new org.apache.hadoop.fs.Path(hdfs))) {
             out.write("f1,f2,label\n1,2,a\n3,4,b\n5,6,a\n".getBytes());
         }
-        CsvSource source = CsvSource.open(hdfs, CsvOptions.DEFAULT, CONF).withClassesFromData(sc, 2);
+        CsvSource source = CsvSource.open(hdfs, CsvOptions.DEFAULT, CONF).withClassesFromData(sc, 2, BadRecords.failing());
         assertEquals(3, read(source).size());
         assertEquals(List.of("a", "b"), source.info().classes());
     }

@@ -3,8 +3,10 @@ package io.kindling.driver.cli;
 import io.kindling.datasets.HadoopFiles;
 import io.kindling.datasets.transform.Pipeline;
 import io.kindling.driver.checkpoint.ModelWriter;
+import io.kindling.driver.job.DataSpec;
 import io.kindling.driver.job.JobOption;
 import io.kindling.driver.job.JobOptions;
+import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.predict.PredictionInputs;
 import io.kindling.driver.predict.Predictor;
 import io.kindling.driver.predict.TablePredictions;
@@ -73,7 +75,12 @@ public final class PredictCommand implements Callable<Integer>, CommandOptions.T
         Configuration conf = new Configuration();
         // stdout may be the predictions' CSV: notes on skipped checkpoints go to stderr
         TrainedModel trained = named.load(conf, System.err::println);
-        PredictionInputs reader = new PredictionInputs(trained.data(), trained.dataset(), conf);
+        DataSpec dataset = trained.dataset();
+        if (CommandOptions.given(commandSpec, JobOptions.HEADER)) { // these files' header, not the training files'
+            dataset = JobSpec.builder().data(dataset).csvHeader(CommandOptions.value(commandSpec, JobOptions.HEADER))
+                    .build().data();
+        }
+        PredictionInputs reader = new PredictionInputs(trained.data(), dataset, conf);
         Pipeline transforms = Pipeline.parse(trained.transforms());
         if (output == null) {
             predict(reader, trained, transforms, batchSize, System.out);
@@ -99,7 +106,8 @@ public final class PredictCommand implements Callable<Integer>, CommandOptions.T
             TablePredictions predictions = new TablePredictions(trained.net(), new ModelWriter.Metadata(trained.data(),
                     trained.transforms(), trained.dataset()), batchSize);
             Dataset<Row> rows = TablePredictions.read(table, tables, CommandOptions.value(commandSpec,
-                    JobOptions.FORMAT), CommandOptions.value(commandSpec, JobOptions.HEADER));
+                    JobOptions.FORMAT), CommandOptions.value(commandSpec, JobOptions.HEADER), sc.defaultParallelism(),
+                    sc.hadoopConfiguration());
             long count = predictions.write(rows, output, CommandOptions.value(commandSpec, JobOptions.OUTPUT_FORMAT),
                     sc);
             System.err.printf("Predicted %d rows with %s into %s%n", count, trained.description(), output);

@@ -84,6 +84,11 @@ public final class Cifar10 implements Dataset {
         return "CIFAR-10";
     }
 
+    @Override
+    public String checkCached(String dir, Configuration conf) {
+        return new ArchiveFetcher(conf, message -> { }).checkCached(dir, ARCHIVE);
+    }
+
     /** True when the six record files are in {@code dir}. */
     @Override
     public boolean present(String dir, Configuration conf) {

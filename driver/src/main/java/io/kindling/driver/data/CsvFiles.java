@@ -1,5 +1,6 @@
 package io.kindling.driver.data;
 
+import io.kindling.datasets.BadRecords;
 import io.kindling.datasets.DatasetInfo;
 import io.kindling.datasets.ExampleSource;
 import io.kindling.datasets.csv.CsvSource;
@@ -53,7 +54,8 @@ public final class CsvFiles implements Dataset {
         }
         Set<String> labels = new HashSet<>();
         for (CsvSource f : files) {
-            labels.addAll(f.withClassesFromData(sc, partitions).info().classes());
+            labels.addAll(f.withClassesFromData(sc, partitions, spec.skipBadRecords() ? BadRecords.skipping(null)
+                    : BadRecords.failing()).info().classes());
         }
         List<String> classes = CsvSource.sorted(new ArrayList<>(labels));
         return files.stream().map(f -> (ExampleSource) f.withClasses(classes)).toList();

@@ -62,6 +62,14 @@ public interface Dataset {
     }
 
     /** Whether a downloadable dataset's files are all in {@code dir}. */
+    /**
+     * Null when the cached files in {@code dir} are the dataset's (sizes always, contents hashed on
+     * their first use), else the first problem. Only for datasets Kindling fetches.
+     */
+    default String checkCached(String dir, Configuration conf) {
+        return null;
+    }
+
     default boolean present(String dir, Configuration conf) {
         return true;
     }
@@ -73,7 +81,20 @@ public interface Dataset {
 
     /** Fetches the dataset into the job's directory when it is missing and `--download` allows. */
     default void ensure(DataSpec spec, Configuration conf, PrintStream out) {
-        if (!downloadable() || present(spec.dir(), conf)) {
+        if (!downloadable()) {
+            return;
+        }
+        if (present(spec.dir(), conf)) {
+            String problem = checkCached(spec.dir(), conf);
+            if (problem == null) {
+                return;
+            }
+            if (!spec.download()) {
+                throw new IllegalArgumentException("--data-dir " + spec.dir() + ": " + problem + "; delete it, or drop"
+                        + " --no-download, to fetch it again");
+            }
+            out.println(title() + " in " + spec.dir() + ": " + problem + "; fetching it again");
+            fetch(spec.dir(), spec.mirrors(), conf, out::println);
             return;
         }
         if (!spec.download()) {

@@ -88,6 +88,11 @@ public final class Mnist implements Dataset {
         return MnistFiles.present(dir, conf);
     }
 
+    @Override
+    public String checkCached(String dir, Configuration conf) {
+        return new DatasetFetcher(conf, message -> { }).checkCached(dir, FILES);
+    }
+
     /** The training files of {@code --data-dir} and of every `--train-data` directory after it. */
     @Override
     public List<ExampleSource> training(DataSpec spec, JavaSparkContext sc, int partitions) {

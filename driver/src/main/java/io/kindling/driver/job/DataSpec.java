@@ -22,12 +22,13 @@ import java.util.Objects;
  * @param limitTrain      train on the first N examples only; 0 means all
  * @param limitTest       evaluate on the first N examples only; 0 means all
  * @param table           table: the source format, catalog tables, filter and feature columns
+ * @param skipRows        csv: lines skipped at the start of every file, before the header
  */
 public record DataSpec(String dataset, String dir, List<String> mirrors, boolean download, List<String> trainData,
                        List<String> testData, boolean csvHeader, String labelColumn, String delimiter,
                        boolean regression, int imageHeight, int imageWidth, boolean grayscale, String transforms,
                        double validationSplit, boolean dropLast, String cache, boolean skipBadRecords, int limitTrain,
-                       int limitTest, TableSpec table) implements Serializable {
+                       int limitTest, TableSpec table, int skipRows) implements Serializable {
     public static final List<String> CACHES = List.of("memory", "disk", "none");
 
     public DataSpec {
@@ -42,6 +43,6 @@ public record DataSpec(String dataset, String dir, List<String> mirrors, boolean
     }
 
     public CsvOptions csvOptions() {
-        return new CsvOptions(csvHeader, labelColumn, delimiter.charAt(0), regression);
+        return new CsvOptions(csvHeader, labelColumn, delimiter.charAt(0), regression, skipRows);
     }
 }

@@ -101,6 +101,10 @@ public final class JobOptions {
     public static final JobOption<String> DELIMITER = option("--delimiter", String.class).check(v -> v.length() == 1, "expected one character").label("C").value(",")
             .fixed("`csv`: the field separator")
             .into(JobSpec.Builder::delimiter, s -> s.data().delimiter());
+    public static final JobOption<Integer> SKIP_ROWS = option("--skip-rows", Integer.class).atLeast(0).label("N")
+            .value(0).fixed("`csv`: lines to skip at the start of every file, before the header (a preamble, as in"
+                    + " scikit-learn's raw CSV files)")
+            .into(JobSpec.Builder::skipRows, s -> s.data().skipRows());
     public static final JobOption<Boolean> REGRESSION = option("--regression", Boolean.class).form(Form.FLAG)
             .value(false).fixed("`csv`, `table`: predict the label as a number (MSE) instead of a class")
             .into(JobSpec.Builder::regression, s -> s.data().regression());
@@ -192,7 +196,7 @@ public final class JobOptions {
     public static final JobOption<Integer> T_MAX = option("--t-max", Integer.class).atLeast(0).label("N").value(0)
             .defaultText("epochs").fixed("CosineAnnealingLR's `T_max`")
             .into(JobSpec.Builder::tMax, s -> s.scheduler().tMax());
-    public static final JobOption<Double> ETA_MIN = option("--eta-min", Double.class).label("X").value(0.0)
+    public static final JobOption<Double> ETA_MIN = option("--eta-min", Double.class).atLeastZero().label("X").value(0.0)
             .fixed("CosineAnnealingLR's `eta_min`").into(JobSpec.Builder::etaMin, s -> s.scheduler().etaMin());
     public static final JobOption<String> PLATEAU_METRIC = option("--plateau-metric", String.class).oneOf(Metric.NAMES).label("M")
             .value("test_loss").fixed("what ReduceLROnPlateau watches: `test_loss`, `test_accuracy`, `train_loss`,"
@@ -205,14 +209,14 @@ public final class JobOptions {
             .fixed("ReduceLROnPlateau's `factor`").into(JobSpec.Builder::factor, s -> s.scheduler().factor());
     public static final JobOption<Integer> PATIENCE = option("--patience", Integer.class).atLeast(0).label("N").value(10)
             .fixed("ReduceLROnPlateau's `patience`").into(JobSpec.Builder::patience, s -> s.scheduler().patience());
-    public static final JobOption<Double> THRESHOLD = option("--threshold", Double.class).label("X").value(1e-4)
+    public static final JobOption<Double> THRESHOLD = option("--threshold", Double.class).atLeastZero().label("X").value(1e-4)
             .fixed("ReduceLROnPlateau's `threshold`").into(JobSpec.Builder::threshold, s -> s.scheduler().threshold());
     public static final JobOption<String> THRESHOLD_MODE = option("--threshold-mode", String.class).oneOf(List.of("rel", "abs")).label("MODE")
             .value("rel").fixed("ReduceLROnPlateau's `threshold_mode`: `rel` or `abs`")
             .into(JobSpec.Builder::thresholdMode, s -> s.scheduler().thresholdMode());
     public static final JobOption<Integer> COOLDOWN = option("--cooldown", Integer.class).atLeast(0).label("N").value(0)
             .fixed("ReduceLROnPlateau's `cooldown`").into(JobSpec.Builder::cooldown, s -> s.scheduler().cooldown());
-    public static final JobOption<Double> MIN_LR = option("--min-lr", Double.class).label("X").value(0.0)
+    public static final JobOption<Double> MIN_LR = option("--min-lr", Double.class).atLeastZero().label("X").value(0.0)
             .fixed("ReduceLROnPlateau's `min_lr`").into(JobSpec.Builder::minLr, s -> s.scheduler().minLr());
     public static final JobOption<String> LR_LAMBDA = option("--lr-lambda", String.class).label("EXPR")
             .fixed("LambdaLR's factor, an expression of `epoch` (0 for the first epoch, like PyTorch's), e.g."
@@ -266,7 +270,8 @@ public final class JobOptions {
             .into(JobSpec.Builder::keepBest, JobSpec::keepBest);
     public static final JobOption<Boolean> RESUME = option("--resume", Boolean.class).form(Form.FLAG).value(false)
             .run("continue from the newest valid checkpoint in `--checkpoint-dir` (start at epoch 1 if there is"
-                    + " none); options not given are the checkpoint's");
+                    + " none); options not given are the checkpoint's, except where data is read and outputs are"
+                    + " written: those are this command line's");
     public static final JobOption<String> RUN_DIR = option("--run-dir", String.class).label("URI")
             .changeable("write metrics there, any Hadoop FileSystem: JSON lines and TensorBoard event files")
             .into(JobSpec.Builder::runDir, JobSpec::runDir);
@@ -287,7 +292,7 @@ public final class JobOptions {
 
     /** `kindling train`'s options, in the order of its help and the README's table. */
     public static final List<JobOption<?>> TRAIN = List.of(MASTER, MODEL, MODEL_FILE, HIDDEN, LOSS, DATASET, DATA_DIR,
-            TRAIN_DATA, TEST_DATA, FORMAT, TABLE, TEST_TABLE, WHERE, FEATURES, INPUT_SHAPE, HEADER, LABEL_COLUMN, DELIMITER, REGRESSION, IMAGE_SIZE, GRAYSCALE, TRANSFORMS,
+            TRAIN_DATA, TEST_DATA, FORMAT, TABLE, TEST_TABLE, WHERE, FEATURES, INPUT_SHAPE, HEADER, LABEL_COLUMN, DELIMITER, SKIP_ROWS, REGRESSION, IMAGE_SIZE, GRAYSCALE, TRANSFORMS,
             VALIDATION_SPLIT, DROP_LAST, CACHE, SKIP_BAD_RECORDS, MIRROR, DOWNLOAD, EPOCHS, BATCH_SIZE,
             TEST_BATCH_SIZE, OPTIMIZER, LR, MOMENTUM, NESTEROV, WEIGHT_DECAY, CLIP_GRAD_NORM, SCHEDULER, GAMMA,
             STEP_SIZE, MILESTONES, T_MAX, ETA_MIN, PLATEAU_METRIC, PLATEAU_MODE, FACTOR, PATIENCE, THRESHOLD,

@@ -84,6 +84,7 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         private boolean csvHeader;
         private String labelColumn;
         private String delimiter;
+        private int skipRows;
         private boolean regression;
         private int imageHeight;
         private int imageWidth;
@@ -161,6 +162,7 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         public Builder csvHeader(boolean v) { csvHeader = v; return this; }
         public Builder labelColumn(String v) { labelColumn = v; return this; }
         public Builder delimiter(String v) { delimiter = v; return this; }
+        public Builder skipRows(int v) { skipRows = v; return this; }
         public Builder regression(boolean v) { regression = v; return this; }
         public Builder imageSize(int height, int width) { imageHeight = height; imageWidth = width; return this; }
         public Builder grayscale(boolean v) { grayscale = v; return this; }
@@ -244,6 +246,7 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         this.csvHeader = d.csvHeader();
         this.labelColumn = d.labelColumn();
         this.delimiter = d.delimiter();
+        this.skipRows = d.skipRows();
         this.regression = d.regression();
         this.imageHeight = d.imageHeight();
         this.imageWidth = d.imageWidth();
@@ -271,7 +274,7 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
             DataSpec d = new DataSpec(dataset, dataDir, mirrors, download, trainData, testData, csvHeader, labelColumn,
                     delimiter, regression, imageHeight, imageWidth, grayscale, transforms, validationSplit, dropLast,
                     cache, skipBadRecords, limitTrain, limitTest,
-                    new TableSpec(format, table, testTable, where, features, inputShape));
+                    new TableSpec(format, table, testTable, where, features, inputShape), skipRows);
             SchedulerSpec scheduler = new SchedulerSpec(schedulerName, gamma, stepSize, milestones, tMax, etaMin,
                     plateauMode, factor, patience, threshold, thresholdMode, cooldown, minLr, plateauMetric, lrLambda);
             return JobOptions.checked(new JobSpec(model, modelFile, hidden, loss, d, epochs, batchSize, testBatchSize,

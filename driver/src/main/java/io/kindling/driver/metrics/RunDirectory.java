@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -30,6 +31,9 @@ public final class RunDirectory implements MetricsSink {
 
     private final List<MetricsSink> sinks = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
+    private final List<Path> created = new ArrayList<>();
+    private FileSystem fs;
+    private boolean wrote;
 
     private RunDirectory() {
     }
@@ -39,14 +43,17 @@ public final class RunDirectory implements MetricsSink {
         try {
             Path dir = new Path(uri);
             FileSystem fs = HadoopFiles.forWriting(dir, conf);
+            run.fs = fs;
             fs.mkdirs(dir);
             Path metrics = nextMetricsFile(fs, dir);
+            run.created.add(metrics);
             FSDataOutputStream json = fs.create(metrics, false);
             run.add(new JsonLinesMetrics(json, metrics.toString(), regression), metrics.toString());
             Path events = new Path(dir, eventFileName());
+            run.created.add(events);
             run.add(new TensorBoardMetrics(fs.create(events, false), events.toString(), regression), events.toString());
             return run;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | FSError e) {
             run.close();
             throw new IllegalArgumentException("--run-dir " + uri + ": cannot write metrics there: " + e.getMessage(), e);
         }
@@ -83,11 +90,13 @@ public final class RunDirectory implements MetricsSink {
 
     @Override
     public void train(TrainPoint point) {
+        wrote = true;
         each(sink -> sink.train(point));
     }
 
     @Override
     public void epoch(EpochResult result, long step) {
+        wrote = true;
         each(sink -> sink.epoch(result, step));
     }
 
@@ -95,7 +104,7 @@ public final class RunDirectory implements MetricsSink {
         for (int i = sinks.size() - 1; i >= 0; i--) {
             try {
                 action.accept(sinks.get(i));
-            } catch (UncheckedIOException e) {
+            } catch (UncheckedIOException | FSError e) { // FSError: the local disk failed (full, I/O error)
                 LOG.warn("metrics: writing {} failed, no more metrics go there: {}", files.get(i), e.getMessage());
                 sinks.remove(i);
                 files.remove(i);
@@ -103,8 +112,18 @@ public final class RunDirectory implements MetricsSink {
         }
     }
 
+    /** Closes the files; a run that wrote no metrics (it failed first) leaves none behind. */
     @Override
     public void close() {
         each(MetricsSink::close);
+        if (!wrote && fs != null) {
+            for (Path file : created) {
+                try {
+                    fs.delete(file, false);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("metrics: cannot remove the empty {}: {}", file, e.getMessage());
+                }
+            }
+        }
     }
 }

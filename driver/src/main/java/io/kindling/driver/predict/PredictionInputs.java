@@ -2,6 +2,7 @@ package io.kindling.driver.predict;
 
 import io.kindling.datasets.BadRecords;
 import io.kindling.datasets.DatasetFormatException;
+import io.kindling.datasets.csv.CsvValues;
 import io.kindling.datasets.DatasetInfo;
 import io.kindling.datasets.Example;
 import io.kindling.datasets.csv.CsvSource;
@@ -151,15 +152,18 @@ public final class PredictionInputs {
             int lineNumber = 0;
             for (String line; (line = in.readLine()) != null; ) {
                 lineNumber++;
-                if (line.isBlank()) {
+                if (lineNumber == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
+                if (lineNumber <= csv.skipRows() || line.isBlank()) {
                     continue;
                 }
-                String[] fields = CsvSource.split(line, delimiter);
+                String where = file + ", line " + lineNumber;
+                String[] fields = CsvSource.split(line, delimiter, where);
                 if (csv.csvHeader() && header == null) {
                     header = fields;
                     continue;
                 }
-                String where = file + ", line " + lineNumber;
                 int skip = labelColumn(fields.length, features, header, where);
                 float[] values = new float[features];
                 for (int i = 0, v = 0; i < fields.length; i++) {
@@ -200,10 +204,11 @@ public final class PredictionInputs {
     }
 
     private static float number(String field, String where, int column) {
-        try {
-            return Float.parseFloat(field);
-        } catch (NumberFormatException e) {
-            throw new DatasetFormatException(where + ": column " + column + ": '" + field + "' is not a number");
+        Float value = CsvValues.number(field);
+        if (value == null) {
+            throw new DatasetFormatException(where + ": column " + column + ": '" + field + "' is not a finite decimal"
+                    + " number");
         }
+        return value;
     }
 }

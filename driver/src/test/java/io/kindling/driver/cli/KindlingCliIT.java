@@ -178,7 +178,7 @@ class KindlingCliIT {
         Launcher.Result run = Launcher.run(Map.of(), "train", "--dataset", "csv", "--train-data", Launcher.path(csv),
                 "--model", "mlp", "--epochs", "1", "--workers", "2");
         assertEquals(1, run.exitCode(), run.stderr());
-        assertEquals(List.of("kindling train: error: train.csv, line 4: column 'b': 'five' is not a number"),
+        assertEquals(List.of("kindling train: error: train.csv, line 4: column 'b': 'five' is not a finite decimal number"),
                 Launcher.errorLines(run));
     }
 

@@ -70,6 +70,23 @@ class JobOptionsTest {
     }
 
     @Test
+    void noNumberOptionTakesNanOrAnInfinity() {
+        for (JobOption<?> option : JobOptions.ALL) {
+            if (option.type() != Double.class || option.form() != JobOption.Form.VALUE) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            JobOption<Double> number = (JobOption<Double>) option;
+            for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> number.check(bad),
+                        option.name() + " " + bad);
+                assertEquals(option.name() + " " + bad + ": ", e.getMessage().substring(0,
+                        option.name().length() + String.valueOf(bad).length() + 3));
+            }
+        }
+    }
+
+    @Test
     void optionsValuesAreCheckedByTheSpecWithTheOptionsName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobSpec.builder().epochs(0).build());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kindling.datasets.testing.MiniHdfs;
 import io.kindling.driver.Json;
 import io.kindling.driver.job.EpochResult;
@@ -19,9 +18,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FullDiskFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,26 @@ class RunDirectoryTest {
         byte[] check = "123456789".getBytes(StandardCharsets.US_ASCII);
         assertEquals(0xE3069283, TfEventReader.crc32c(check)); // the CRC-32C check value
         assertEquals(TfEventReader.masked(0xE3069283), TfRecordWriter.maskedCrc32c(check));
+    }
+
+    @Test
+    void aFullDiskAbandonsTheMetricsFilesWithoutFailingTheJob() throws IOException {
+        Path dir = tmp.resolve("full");
+        try (RunDirectory run = RunDirectory.open("fulldisk://" + dir, FullDiskFileSystem.withRoom(200), false)) {
+            for (int i = 0; i < 20; i++) { // past the room left: each file is abandoned, nothing thrown
+                run.epoch(new EpochResult(i + 1, 0.1, new EpochStats(640, 10, 1, 0.5, 5.0, 4.8), null,
+                        new EvalStats(10.0, 90, 100), 0), 10L * (i + 1));
+            }
+        }
+    }
+
+    @Test
+    void aRunThatWroteNoMetricsLeavesNoEmptyFiles() throws IOException {
+        Path dir = tmp.resolve("failed-run");
+        RunDirectory.open(dir.toString(), CONF, false).close();
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(f -> !f.getFileName().toString().startsWith(".")).toList());
+        }
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -60,7 +61,7 @@ public final class ArchiveFetcher {
                 try {
                     String md5;
                     try (InputStream in = mirror.open(spec.archive())) {
-                        md5 = copyWithMd5(in, local);
+                        md5 = copyWithMd5(in, local, maxArchiveBytes(spec));
                     }
                     if (!md5.equals(spec.md5())) {
                         attempts.add(mirror.describe() + ": MD5 " + md5 + ", expected " + spec.md5());
@@ -138,6 +139,54 @@ public final class ArchiveFetcher {
         sums.forEach((member, sha) -> text.append(sha).append("  ").append(member).append('\n'));
         HadoopFiles.writeAtomically(new Path(base, SUMS), conf,
                 out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
+        VerifiedFiles record = VerifiedFiles.of(fs, base);
+        for (String member : sums.keySet()) {
+            record.fetched(fs.getFileStatus(new Path(base, member)));
+        }
+        record.save();
+    }
+
+    /**
+     * Checks the members Kindling extracted into {@code dir} before a job uses them ({@link
+     * VerifiedFiles}): each one's size always, its SHA-256 against SHA256SUMS on the first use after the
+     * fetch and whenever it changed since. Null when all are right, else the first problem.
+     */
+    public String checkCached(String dir, ArchiveSpec spec) {
+        try {
+            Path base = new Path(dir);
+            FileSystem fs = base.getFileSystem(conf);
+            VerifiedFiles record = VerifiedFiles.of(fs, base);
+            boolean hashed = false;
+            for (Map.Entry<String, Long> member : spec.members().entrySet()) {
+                Path file = new Path(base, member.getKey());
+                if (!record.recorded(member.getKey())) {
+                    continue;
+                }
+                if (!fs.exists(file)) {
+                    return member.getKey() + " is missing";
+                }
+                FileStatus status = fs.getFileStatus(file);
+                if (status.getLen() != member.getValue()) {
+                    return member.getKey() + " has " + status.getLen() + " bytes, expected " + member.getValue();
+                }
+                if (record.verified(status)) {
+                    continue;
+                }
+                String problem = verifyPresent(fs, base, new ArchiveSpec(spec.archive(), spec.md5(), spec.memberDir(),
+                        Map.of(member.getKey(), member.getValue())));
+                if (problem != null) {
+                    return problem;
+                }
+                record.hashed(status);
+                hashed = true;
+            }
+            if (hashed) {
+                record.save();
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
     }
 
     private String writeMember(InputStream in, FileSystem fs, Path base, String member, long size) throws IOException {
@@ -145,9 +194,16 @@ public final class ArchiveFetcher {
         Path part = new Path(base, "." + member + "." + UUID.randomUUID() + ".part");
         MessageDigest sha = digest("SHA-256");
         try {
-            long written;
+            long written = 0;
             try (OutputStream out = new DigestOutputStream(fs.create(part, true), sha)) {
-                written = in.transferTo(out);
+                byte[] buffer = new byte[1 << 16];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    written += n;
+                    if (size >= 0 && written > size) { // checked as it streams: no member fills the disk
+                        throw new IOException(member + " has more than " + size + " bytes, expected " + size);
+                    }
+                    out.write(buffer, 0, n);
+                }
             }
             if (size >= 0 && written != size) {
                 throw new IOException(member + " has " + written + " bytes, expected " + size);
@@ -162,10 +218,27 @@ public final class ArchiveFetcher {
         }
     }
 
-    private static String copyWithMd5(InputStream in, java.nio.file.Path local) throws IOException {
+    private static long maxArchiveBytes(ArchiveSpec spec) {
+        long members = spec.members().values().stream().mapToLong(Long::longValue).sum();
+        return members + 1024L * (spec.members().size() + 64) + (1 << 20);
+    }
+
+    /**
+     * Downloads the archive, at most {@code maxBytes} (its members' sizes and the tar headers: a
+     * compressed archive is smaller), so that a mirror cannot fill the disk.
+     */
+    private static String copyWithMd5(InputStream in, java.nio.file.Path local, long maxBytes) throws IOException {
         MessageDigest md5 = digest("MD5");
         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(local), md5)) {
-            in.transferTo(out);
+            byte[] buffer = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                total += n;
+                if (total > maxBytes) {
+                    throw new IOException("more than " + maxBytes + " bytes, larger than the archive can be");
+                }
+                out.write(buffer, 0, n);
+            }
         }
         return HexFormat.of().formatHex(md5.digest());
     }

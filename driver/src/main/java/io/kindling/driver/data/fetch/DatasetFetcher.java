@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -43,18 +44,66 @@ public final class DatasetFetcher {
             FileSystem fs = HadoopFiles.forWriting(base, conf);
             fs.mkdirs(base);
             Set<Mirror> unreachable = new HashSet<>();
+            VerifiedFiles verified = VerifiedFiles.of(fs, base);
             for (RemoteFile file : files) {
                 Path target = new Path(base, file.name());
                 if (fs.exists(target)) {
                     String problem = verify(fs, target, file);
                     if (problem == null) {
                         log.accept(file.name() + ": present, SHA-256 verified");
+                        if (verified.recorded(file.name())) {
+                            verified.hashed(fs.getFileStatus(target));
+                        }
                         continue;
                     }
                     log.accept(file.name() + ": present but " + problem + "; fetching it again");
                 }
                 fetchOne(fs, target, file, mirrors, unreachable);
+                verified.fetched(fs.getFileStatus(target));
             }
+            verified.save();
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks the files Kindling fetched into {@code dir} before a job uses them ({@link VerifiedFiles}):
+     * each one's size always, its SHA-256 on the first use after the fetch and whenever it changed
+     * since. Returns null when all are right, else the first problem, naming the file.
+     */
+    public String checkCached(String dir, List<RemoteFile> files) {
+        try {
+            Path base = new Path(dir);
+            FileSystem fs = base.getFileSystem(conf);
+            VerifiedFiles record = VerifiedFiles.of(fs, base);
+            boolean hashed = false;
+            for (RemoteFile file : files) {
+                Path path = new Path(base, file.name());
+                if (!record.recorded(file.name())) {
+                    continue;
+                }
+                if (!fs.exists(path)) {
+                    return file.name() + " is missing";
+                }
+                FileStatus status = fs.getFileStatus(path);
+                if (status.getLen() != file.size()) {
+                    return file.name() + " has " + status.getLen() + " bytes, expected " + file.size();
+                }
+                if (record.verified(status)) {
+                    continue;
+                }
+                String problem = verify(fs, path, file);
+                if (problem != null) {
+                    return file.name() + ": " + problem;
+                }
+                record.hashed(status);
+                hashed = true;
+            }
+            if (hashed) {
+                record.save();
+            }
+            return null;
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }
@@ -106,8 +155,11 @@ public final class DatasetFetcher {
              OutputStream out = fs.create(part, true)) {
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) {
-                out.write(buffer, 0, n);
                 size += n;
+                if (size > file.size()) { // stop at once: a mirror must not fill the disk
+                    return "more than " + file.size() + " bytes, expected " + file.size();
+                }
+                out.write(buffer, 0, n);
             }
         }
         String digest = HexFormat.of().formatHex(sha.digest());
@@ -120,10 +172,11 @@ public final class DatasetFetcher {
         return null;
     }
 
+    /** Null when the file's content (gunzipped if gzipped) has the size and SHA-256 of {@code file}. */
     private static String verify(FileSystem fs, Path path, RemoteFile file) throws IOException {
         MessageDigest sha = sha256();
         long size = 0;
-        try (InputStream in = new DigestInputStream(fs.open(path, 1 << 16), sha)) {
+        try (InputStream in = new DigestInputStream(decoded(fs.open(path, 1 << 16)), sha)) {
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 size += n;

