@@ -1,6 +1,5 @@
 package io.kindling.ml;
 
-import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.train.TrainedNetwork;
 import java.util.UUID;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -61,8 +60,7 @@ public final class KindlingClassifier extends KindlingEstimator<KindlingClassifi
 
     @Override
     KindlingClassificationModel model(String uid, TrainedNetwork trained) {
-        return new KindlingClassificationModel(uid, trained.net(), new ModelWriter.Metadata(trained.data(),
-                trained.transforms(), trained.spec().data()));
+        return new KindlingClassificationModel(uid, trained.net(), trained.metadata());
     }
 
     @Override

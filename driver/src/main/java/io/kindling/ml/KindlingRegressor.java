@@ -1,6 +1,5 @@
 package io.kindling.ml;
 
-import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.train.TrainedNetwork;
 import java.util.UUID;
 import org.apache.spark.ml.util.MLReader;
@@ -39,8 +38,7 @@ public final class KindlingRegressor extends KindlingEstimator<KindlingRegressor
 
     @Override
     KindlingRegressionModel model(String uid, TrainedNetwork trained) {
-        return new KindlingRegressionModel(uid, trained.net(), new ModelWriter.Metadata(trained.data(),
-                trained.transforms(), trained.spec().data()));
+        return new KindlingRegressionModel(uid, trained.net(), trained.metadata());
     }
 
     @Override

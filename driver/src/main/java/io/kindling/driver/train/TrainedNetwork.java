@@ -1,6 +1,7 @@
 package io.kindling.driver.train;
 
 import io.kindling.datasets.DatasetInfo;
+import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.job.JobSpec;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -11,4 +12,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param spec the job's spec, as it ran (a resumed job's merged one)
  */
 public record TrainedNetwork(MultiLayerNetwork net, DatasetInfo data, String transforms, JobSpec spec) {
+    /** What a saved model holds besides the weights. */
+    public ModelWriter.Metadata metadata() {
+        return new ModelWriter.Metadata(data, transforms, spec.data());
+    }
 }

@@ -105,8 +105,11 @@ class PredictCommandTest {
         assertFalse(Files.exists(failed), "nothing half-written");
     }
 
-    @Test
-    void tableRowsWithoutTheLabelGetTheClassesTheJobsEvaluationCounted() throws IOException {
+    /**
+     * CSV blobs as Parquet tables, {@code train} and {@code test}, and an MLP trained on them and saved to
+     * {@code model}; returns its last epoch, whose test evaluation predictions must agree with.
+     */
+    private EpochResult trainOnBlobTables(Path model) throws IOException {
         LocalSpark.context();
         SparkSession spark = SparkSession.builder().getOrCreate();
         for (String split : List.of("train", "test")) {
@@ -114,12 +117,18 @@ class PredictCommandTest {
             spark.read().option("header", true).option("inferSchema", true).csv(tmp.resolve(split + ".csv").toString())
                     .write().parquet(tmp.resolve(split).toString());
         }
-        Path model = tmp.resolve("model.zip");
         JobSpec spec = JobSpec.builder().dataset("table").trainData(List.of(tmp.resolve("train").toString()))
                 .testData(List.of(tmp.resolve("test").toString())).labelColumn("species").model("mlp")
                 .hidden(List.of(16)).transforms("normalize(auto)").optimizer("adam").lr(0.01).epochs(2).workers(2)
                 .saveModel(model.toUri().toString()).build();
-        EpochResult last = new TrainingJob(spec, LocalSpark.context(), quiet).run().get(1);
+        return new TrainingJob(spec, LocalSpark.context(), quiet).run().get(1);
+    }
+
+    @Test
+    void tableRowsWithoutTheLabelGetTheClassesTheJobsEvaluationCounted() throws IOException {
+        Path model = tmp.resolve("model.zip");
+        EpochResult last = trainOnBlobTables(model);
+        SparkSession spark = SparkSession.builder().getOrCreate();
         spark.read().parquet(tmp.resolve("test").toString()).drop("species").write()
                 .parquet(tmp.resolve("unlabelled").toString());
         List<String> truth = spark.read().parquet(tmp.resolve("test").toString()).select("species").collectAsList()
@@ -146,19 +155,9 @@ class PredictCommandTest {
 
     @Test
     void tablesScoredOnSparkAgreeWithTheJobsEvaluationAndAreWrittenWhole() throws IOException {
-        LocalSpark.context();
-        SparkSession spark = SparkSession.builder().getOrCreate();
-        for (String split : List.of("train", "test")) {
-            CsvBlobs.write(tmp.resolve(split + ".csv"), split.equals("train") ? 600 : 150, split.length());
-            spark.read().option("header", true).option("inferSchema", true).csv(tmp.resolve(split + ".csv").toString())
-                    .write().parquet(tmp.resolve(split).toString());
-        }
         Path model = tmp.resolve("model.zip");
-        JobSpec spec = JobSpec.builder().dataset("table").trainData(List.of(tmp.resolve("train").toString()))
-                .testData(List.of(tmp.resolve("test").toString())).labelColumn("species").model("mlp")
-                .hidden(List.of(16)).transforms("normalize(auto)").optimizer("adam").lr(0.01).epochs(2).workers(2)
-                .saveModel(model.toUri().toString()).build();
-        EpochResult last = new TrainingJob(spec, LocalSpark.context(), quiet).run().get(1);
+        EpochResult last = trainOnBlobTables(model);
+        SparkSession spark = SparkSession.builder().getOrCreate();
         LocalSpark.stop(); // predict starts and stops its own Spark
         String parquet = tmp.resolve("predictions.parquet").toString();
         String csv = tmp.resolve("predictions.csv").toString();

@@ -23,7 +23,6 @@ import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -155,35 +154,8 @@ public final class ArchiveFetcher {
         try {
             Path base = new Path(dir);
             FileSystem fs = base.getFileSystem(conf);
-            VerifiedFiles record = VerifiedFiles.of(fs, base);
-            boolean hashed = false;
-            for (Map.Entry<String, Long> member : spec.members().entrySet()) {
-                Path file = new Path(base, member.getKey());
-                if (!record.recorded(member.getKey())) {
-                    continue;
-                }
-                if (!fs.exists(file)) {
-                    return member.getKey() + " is missing";
-                }
-                FileStatus status = fs.getFileStatus(file);
-                if (status.getLen() != member.getValue()) {
-                    return member.getKey() + " has " + status.getLen() + " bytes, expected " + member.getValue();
-                }
-                if (record.verified(status)) {
-                    continue;
-                }
-                String problem = verifyPresent(fs, base, new ArchiveSpec(spec.archive(), spec.md5(), spec.memberDir(),
-                        Map.of(member.getKey(), member.getValue())));
-                if (problem != null) {
-                    return problem;
-                }
-                record.hashed(status);
-                hashed = true;
-            }
-            if (hashed) {
-                record.save();
-            }
-            return null;
+            return VerifiedFiles.of(fs, base).check(spec.members(), (name, file) -> verifyPresent(fs, base,
+                    new ArchiveSpec(spec.archive(), spec.md5(), spec.memberDir(), Map.of(name, spec.members().get(name)))));
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }

@@ -11,15 +11,17 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -76,34 +78,16 @@ public final class DatasetFetcher {
         try {
             Path base = new Path(dir);
             FileSystem fs = base.getFileSystem(conf);
-            VerifiedFiles record = VerifiedFiles.of(fs, base);
-            boolean hashed = false;
+            Map<String, Long> sizes = new LinkedHashMap<>();
+            Map<String, RemoteFile> byName = new HashMap<>();
             for (RemoteFile file : files) {
-                Path path = new Path(base, file.name());
-                if (!record.recorded(file.name())) {
-                    continue;
-                }
-                if (!fs.exists(path)) {
-                    return file.name() + " is missing";
-                }
-                FileStatus status = fs.getFileStatus(path);
-                if (status.getLen() != file.size()) {
-                    return file.name() + " has " + status.getLen() + " bytes, expected " + file.size();
-                }
-                if (record.verified(status)) {
-                    continue;
-                }
-                String problem = verify(fs, path, file);
-                if (problem != null) {
-                    return file.name() + ": " + problem;
-                }
-                record.hashed(status);
-                hashed = true;
+                sizes.put(file.name(), file.size());
+                byName.put(file.name(), file);
             }
-            if (hashed) {
-                record.save();
-            }
-            return null;
+            return VerifiedFiles.of(fs, base).check(sizes, (name, path) -> {
+                String problem = verify(fs, path, byName.get(name));
+                return problem == null ? null : name + ": " + problem;
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }

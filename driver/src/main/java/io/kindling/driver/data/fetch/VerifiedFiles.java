@@ -49,11 +49,6 @@ final class VerifiedFiles {
         return entries.containsKey(name);
     }
 
-    /** The size the file had when fetched. */
-    long recordedSize(String name) {
-        return Long.parseLong(entries.get(name)[1]);
-    }
-
     /** Whether the file was hashed as stored and has not changed since. */
     boolean verified(FileStatus file) {
         String[] e = entries.get(file.getPath().getName());
@@ -72,6 +67,48 @@ final class VerifiedFiles {
     private void put(String state, FileStatus file) {
         entries.put(file.getPath().getName(), new String[] {state, String.valueOf(file.getLen()),
                 String.valueOf(file.getModificationTime())});
+    }
+
+    /** How a file's content is checked: null when right, else the problem. */
+    @FunctionalInterface
+    interface ContentCheck {
+        String problem(String name, Path file) throws IOException;
+    }
+
+    /**
+     * Checks the recorded ones of {@code sizes} (file name to expected size): the size always, the
+     * content by {@code content} when not verified since the last change, recording those that pass.
+     * Null when all are right, else the first problem, naming the file.
+     */
+    String check(Map<String, Long> sizes, ContentCheck content) throws IOException {
+        boolean hashed = false;
+        for (Map.Entry<String, Long> expected : sizes.entrySet()) {
+            String name = expected.getKey();
+            if (!recorded(name)) {
+                continue;
+            }
+            Path file = new Path(dir, name);
+            if (!fs.exists(file)) {
+                return name + " is missing";
+            }
+            FileStatus status = fs.getFileStatus(file);
+            if (status.getLen() != expected.getValue()) {
+                return name + " has " + status.getLen() + " bytes, expected " + expected.getValue();
+            }
+            if (verified(status)) {
+                continue;
+            }
+            String problem = content.problem(name, file);
+            if (problem != null) {
+                return problem;
+            }
+            hashed(status);
+            hashed = true;
+        }
+        if (hashed) {
+            save();
+        }
+        return null;
     }
 
     /** Writes the record; a directory that cannot be written keeps the one it had. */
