@@ -236,6 +236,26 @@ class KindlingClassifierTest {
     }
 
     @Test
+    void aModelSpecGivenInlineIsBuiltAndTrained() throws IOException {
+        Dataset<Row> data = new StandardScaler().setInputCol("raw").setOutputCol("features")
+                .fit(assembled(blobs("train", 300, 1))).transform(assembled(blobs("train", 300, 1)));
+        String spec = """
+                loss: cross_entropy
+                layers:
+                  - dense: 12
+                  - activation: relu
+                  - dense: classes
+                """;
+
+        KindlingClassificationModel model = classifier().setModel(spec).setEpochs(6).setLr(0.05).fit(data);
+
+        assertEquals(12 * 4 + 12 + 3 * 12 + 3, model.network().numParams(), "4 → 12 → 3, as written");
+        double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
+                .evaluate(model.transform(data));
+        assertTrue(accuracy > 0.9, "accuracy " + accuracy);
+    }
+
+    @Test
     void theReadmeNamesEveryParam() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
         String section = readme.substring(readme.indexOf("## From Spark code"), readme.indexOf("## On a Spark cluster"));

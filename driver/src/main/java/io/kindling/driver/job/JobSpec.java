@@ -47,7 +47,11 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
 
     /** The model's name in logs: the zoo name or the model file. */
     public String modelName() {
-        return model != null ? model : modelFile;
+        if (model != null) {
+            return model;
+        }
+        String spec = modelFile.strip();
+        return spec.contains("\n") || spec.startsWith("{") ? "a model spec given inline" : modelFile;
     }
 
     public static Builder builder() {

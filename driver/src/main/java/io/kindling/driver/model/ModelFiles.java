@@ -22,18 +22,33 @@ public final class ModelFiles {
     public record Loaded(ModelSpec spec, MultiLayerConfiguration dl4j) {
     }
 
+    /**
+     * Whether {@code value} is a spec itself rather than a URI of one: it spans lines or is a JSON or
+     * flow-style YAML object, which no URI does. The Spark ML API takes either in one param.
+     */
+    public static boolean isInline(String value) {
+        String v = value.strip();
+        return v.contains("\n") || v.startsWith("{");
+    }
+
     public static Loaded load(String uri, Configuration conf) {
-        String text = read(uri, conf);
+        if (isInline(uri)) {
+            return parse(uri, "model", "the model spec given inline");
+        }
+        return parse(read(uri, conf), new Path(uri).getName().replaceFirst("\\.(ya?ml|json)$", ""),
+                "--model-file " + uri);
+    }
+
+    private static Loaded parse(String text, String name, String what) {
         if (isDl4jJson(text)) {
             try {
                 return new Loaded(null, MultiLayerConfiguration.fromJson(text));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("--model-file " + uri + ": not a valid DL4J configuration: "
+                throw new IllegalArgumentException(what + ": not a valid DL4J configuration: "
                         + e.getMessage().lines().findFirst().orElse(""), e);
             }
         }
-        String name = new Path(uri).getName().replaceFirst("\\.(ya?ml|json)$", "");
-        return new Loaded(ModelSpec.parse(text, name, "--model-file " + uri), null);
+        return new Loaded(ModelSpec.parse(text, name, what), null);
     }
 
     private static boolean isDl4jJson(String text) {
