@@ -1,19 +1,11 @@
 package io.kindling.ml;
 
 import io.kindling.datasets.DatasetInfo;
-import io.kindling.datasets.table.FeatureColumns;
-import io.kindling.datasets.transform.Pipeline;
 import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.job.JobOptions;
-import io.kindling.driver.train.ThreadBudget;
-import io.kindling.worker.FlatModel;
-import io.kindling.worker.WorkerConfig;
+import io.kindling.driver.predict.DistributedScoring;
 import io.kindling.worker.score.RowScorer;
-import io.kindling.worker.score.ScoringModel;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -22,15 +14,14 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * What the classification and regression models share: the trained network with its example shape,
- * classes and transforms, and a distributed {@code transform}. The network is broadcast once; every
- * partition is scored on its executor in minibatches of {@code testBatchSize} rows, streaming, so memory
- * does not grow with the table.
+ * classes and transforms, and a distributed {@code transform} ({@link DistributedScoring}: the network
+ * broadcast once, every partition scored on its executor in minibatches of {@code testBatchSize} rows,
+ * streaming).
  *
  * @param <M> the model, for fluent setters and {@code copy}
  */
@@ -55,16 +46,6 @@ public abstract class KindlingModel<M extends KindlingModel<M>> extends Model<M>
         predictionCol = new Param<>(this, "predictionCol", "prediction column name");
         batch = OptionParam.of(this, JobOptions.TEST_BATCH_SIZE);
         testBatchSize = (IntParam) batch.param();
-    }
-
-    /**
-     * The Spark ML model of a network Kindling trained and saved (a model zip or checkpoint): a
-     * classification or a regression model, as its data says.
-     */
-    public static KindlingModel<?> of(MultiLayerNetwork net, ModelWriter.Metadata metadata) {
-        String id = java.util.UUID.randomUUID().toString().substring(24);
-        return metadata.data().isRegression() ? new KindlingRegressionModel("kindlingRegressionModel_" + id, net, metadata)
-                : new KindlingClassificationModel("kindlingClassificationModel_" + id, net, metadata);
     }
 
     /** Sets the defaults; called last by each concrete constructor, once every param exists. */
@@ -131,17 +112,8 @@ public abstract class KindlingModel<M extends KindlingModel<M>> extends Model<M>
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType schema = transformSchema(dataset.schema());
-        SparkSession spark = dataset.sparkSession();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        FeatureColumns features = FeatureColumns.of(dataset.schema(), List.of(getFeaturesCol()), data(),
-                "featuresCol", "the DataFrame");
-        JavaRDD<Row> rows = dataset.toDF().javaRDD();
-        WorkerConfig config = new WorkerConfig(net.getLayerWiseConfigurations().toJson(), 1, 1, data(),
-                Pipeline.parse(transforms()), 0, ThreadBudget.perTask(sc, rows.getNumPartitions()), false, 0);
-        Broadcast<ScoringModel> model = sc.broadcast(new ScoringModel(config, FlatModel.params(net)));
-        RowScorer scorer = new RowScorer(features, getTestBatchSize(), output());
-        return spark.createDataFrame(rows.mapPartitionsWithIndex((p, it) -> scorer.score(model.value(), p, it), true),
-                schema);
+        return new DistributedScoring(net, metadata).score(dataset, List.of(getFeaturesCol()), "featuresCol",
+                getTestBatchSize(), output(), schema);
     }
 
     /** A model of the same network with the given uid; params are copied by {@link #copy}. */

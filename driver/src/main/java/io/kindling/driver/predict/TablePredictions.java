@@ -5,8 +5,7 @@ import io.kindling.datasets.HadoopFiles;
 import io.kindling.datasets.table.TableQuery;
 import io.kindling.driver.checkpoint.ModelWriter;
 import io.kindling.driver.data.NewOutput;
-import io.kindling.ml.KindlingClassificationModel;
-import io.kindling.ml.KindlingModel;
+import io.kindling.worker.score.RowScorer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -14,20 +13,20 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * `kindling predict` on tables: the rows scored on Spark by the model's distributed {@code transform}
- * (the Spark ML model's), written as Parquet or CSV to a new location, complete or not at all. Every
+ * `kindling predict` on tables: the rows scored on Spark as the Spark ML models' {@code transform} scores
+ * them ({@link DistributedScoring}), written as Parquet or CSV to a new location, complete or not at all. Every
  * input column but the features is kept; then the predicted class, its probability and each class's
  * ({@code p_CLASS}), as the local predict prints them; a regression adds {@code prediction}.
  */
 public final class TablePredictions {
-    /** The assembled numeric features, while the rows are scored. */
-    private static final String ASSEMBLED = "__kindling_features";
-
     private final MultiLayerNetwork net;
     private final ModelWriter.Metadata metadata;
     private final int batchSize;
@@ -82,41 +81,55 @@ public final class TablePredictions {
     Dataset<Row> predict(Dataset<Row> rows) {
         List<String> columns = List.of(rows.columns());
         List<String> features = features(columns);
-        KindlingModel<?> model = KindlingModel.of(net, metadata).setTestBatchSize(batchSize);
-        Dataset<Row> input = rows;
-        if (features.size() == 1) {
-            model.setFeaturesCol(features.get(0));
+        DatasetInfo data = metadata.data();
+        StructType schema = rows.schema();
+        RowScorer.Output output;
+        List<String> added = new ArrayList<>();
+        if (data.isRegression()) {
+            schema = schema.add("prediction", DataTypes.DoubleType, false);
+            added.add("prediction");
+            output = (row, p) -> append(row, (double) p[0]);
         } else {
-            input = rows.withColumn(ASSEMBLED, functions.array(features.stream()
-                    .map(c -> functions.col(c).cast("double")).toArray(Column[]::new)));
-            model.setFeaturesCol(ASSEMBLED);
+            List<String> classes = List.copyOf(data.classes());
+            schema = schema.add("predicted", DataTypes.StringType, false).add("probability", DataTypes.DoubleType,
+                    false);
+            added.addAll(List.of("predicted", "probability"));
+            for (String c : classes) {
+                String name = "p_" + c.replaceAll("[^A-Za-z0-9_]", "_");
+                schema = schema.add(name, DataTypes.DoubleType, false);
+                added.add(name);
+            }
+            output = (row, p) -> {
+                Object[] values = new Object[2 + p.length];
+                int best = 0;
+                for (int c = 0; c < p.length; c++) {
+                    values[2 + c] = (double) p[c];
+                    best = p[c] > p[best] ? c : best;
+                }
+                values[0] = classes.get(best);
+                values[1] = (double) p[best];
+                return append(row, values);
+            };
         }
         List<Column> out = new ArrayList<>();
         for (String c : columns) {
             if (!features.contains(c)) {
-                out.add(functions.col(c));
+                out.add(functions.col("`" + c + "`"));
             }
         }
-        DatasetInfo data = metadata.data();
-        if (data.isRegression()) {
-            out.add(functions.col("prediction"));
-            return model.setPredictionCol("prediction").transform(input).select(out.toArray(new Column[0]));
+        added.forEach(c -> out.add(functions.col(c)));
+        return new DistributedScoring(net, metadata).score(rows, features, "--features", batchSize, output, schema)
+                .select(out.toArray(new Column[0]));
+    }
+
+    /** {@code row}'s values followed by {@code more}. */
+    private static Row append(Row row, Object... more) {
+        Object[] values = new Object[row.length() + more.length];
+        for (int i = 0; i < row.length(); i++) {
+            values[i] = row.get(i);
         }
-        KindlingClassificationModel classifier = (KindlingClassificationModel) model;
-        classifier.setPredictionCol("").setRawPredictionCol("").setProbabilityCol("__kindling_probability");
-        Column p = org.apache.spark.ml.functions.vector_to_array(functions.col("__kindling_probability"), "float64");
-        Column[] named = new Column[2 * data.numClasses()];
-        for (int c = 0; c < data.numClasses(); c++) {
-            named[2 * c] = functions.lit(c + 1);
-            named[2 * c + 1] = functions.lit(data.classes().get(c));
-        }
-        Column best = functions.array_position(p, functions.array_max(p));
-        out.add(functions.element_at(functions.map(named), best.cast("int")).as("predicted"));
-        out.add(functions.array_max(p).as("probability"));
-        for (int c = 0; c < data.numClasses(); c++) {
-            out.add(functions.element_at(p, c + 1).as("p_" + data.classes().get(c).replaceAll("[^A-Za-z0-9_]", "_")));
-        }
-        return classifier.transform(input).select(out.toArray(new Column[0]));
+        System.arraycopy(more, 0, values, row.length(), more.length);
+        return RowFactory.create(values);
     }
 
     /** The model's feature columns: those it was trained on, or every column but its label. */
