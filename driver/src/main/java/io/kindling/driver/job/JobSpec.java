@@ -50,8 +50,16 @@ public record JobSpec(String model, String modelFile, List<Integer> hidden, Stri
         if (model != null) {
             return model;
         }
-        String spec = modelFile.strip();
-        return spec.contains("\n") || spec.startsWith("{") ? "a model spec given inline" : modelFile;
+        return inlineSpec(modelFile) ? "a model spec given inline" : modelFile;
+    }
+
+    /**
+     * Whether a `--model-file` value is a spec itself rather than a URI of one: it spans lines or is a
+     * JSON or flow-style YAML object, which no URI does. The Spark ML API takes either in one param.
+     */
+    public static boolean inlineSpec(String value) {
+        String v = value.strip();
+        return v.contains("\n") || v.startsWith("{");
     }
 
     public static Builder builder() {

@@ -2,6 +2,7 @@ package io.kindling.driver.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kindling.driver.job.JobSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,17 +23,8 @@ public final class ModelFiles {
     public record Loaded(ModelSpec spec, MultiLayerConfiguration dl4j) {
     }
 
-    /**
-     * Whether {@code value} is a spec itself rather than a URI of one: it spans lines or is a JSON or
-     * flow-style YAML object, which no URI does. The Spark ML API takes either in one param.
-     */
-    public static boolean isInline(String value) {
-        String v = value.strip();
-        return v.contains("\n") || v.startsWith("{");
-    }
-
     public static Loaded load(String uri, Configuration conf) {
-        if (isInline(uri)) {
+        if (JobSpec.inlineSpec(uri)) {
             return parse(uri, "model", "the model spec given inline");
         }
         return parse(read(uri, conf), new Path(uri).getName().replaceFirst("\\.(ya?ml|json)$", ""),
