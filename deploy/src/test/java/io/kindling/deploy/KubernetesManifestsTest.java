@@ -126,7 +126,7 @@ class KubernetesManifestsTest {
         Map<String, Object> spec = map(app.getAdditionalProperties().get("spec"));
         assertEquals("io.kindling.driver.Main", spec.get("mainClass"));
         assertEquals("local:///opt/kindling/kindling-job.jar", spec.get("mainApplicationFile"));
-        assertTrue(dockerfile("Dockerfile.cuda").contains("/opt/kindling/kindling-job.jar"));
+        assertTrue(file("build-image").contains("\"$context/kindling/kindling-job.jar\""), "the image's job jar");
         assertEquals("kindling", map(spec.get("driver")).get("serviceAccount"));
         Map<String, Object> executor = map(spec.get("executor"));
         assertEquals(Map.of("name", "nvidia.com/gpu", "quantity", 1), executor.get("gpu"));
@@ -146,30 +146,20 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void imagesRunAsTheNonRootSparkUserAndTheCudaImageOnNvidiasRuntime() throws IOException {
-        for (String file : List.of("Dockerfile", "Dockerfile.cuda")) {
-            List<String> users = dockerfile(file).lines().filter(l -> l.startsWith("USER ")).toList();
-            assertEquals("USER 185", users.get(users.size() - 1), file + " ends as the spark user");
-        }
-        assertTrue(dockerfile("Dockerfile.cuda").contains("FROM nvidia/cuda:11.6"), "CUDA 11.6 for nd4j-cuda-11.6");
+    void theImageRunsAsTheNonRootSparkUserAndTheCudaImageOnNvidiasCuda116Runtime() throws IOException {
+        List<String> users = file("Containerfile").lines().filter(l -> l.startsWith("USER ")).toList();
+        assertEquals("USER 185:185", users.get(users.size() - 1), "the image ends as the spark user");
+        assertTrue(file("build-image").contains("nvidia/cuda:11.6"), "CUDA 11.6 for nd4j-cuda-11.6");
     }
 
     @Test
-    void imagesAndTheOperatorManifestNameTheSparkLineOfThisBuild() throws IOException {
-        String image = "apache/spark:" + System.getProperty("kindling.spark.version") + "-scala"
-                + System.getProperty("kindling.scala.binary.version") + "-java17-ubuntu";
-        for (String file : List.of("Dockerfile", "Dockerfile.cuda")) {
-            String dockerfile = dockerfile(file);
-            assertTrue(dockerfile.contains(image), file + " names " + image);
-            String defaultImage = dockerfile.lines().filter(l -> l.startsWith("ARG SPARK_IMAGE=")).findFirst()
-                    .orElseThrow().substring("ARG SPARK_IMAGE=apache/spark:".length());
-            String sparkVersion = defaultImage.substring(0, defaultImage.indexOf('-'));
-            Map<String, Object> spec = map(assertInstanceOf(GenericKubernetesResource.class,
-                    documents("sparkapplication.yaml").get(0)).getAdditionalProperties().get("spec"));
-            assertEquals(sparkVersion, spec.get("sparkVersion"), "the operator runs the image's Spark");
-            String line = sparkVersion.substring(0, sparkVersion.lastIndexOf('.'));
-            assertTrue(dockerfile.contains("ARG SPARK_LINE=" + line), file + " copies the job jar for Spark " + line);
-        }
+    void theOperatorManifestRunsAnImageOfTheSparkLineItNames() throws IOException {
+        Map<String, Object> spec = map(assertInstanceOf(GenericKubernetesResource.class,
+                documents("sparkapplication.yaml").get(0)).getAdditionalProperties().get("spec"));
+        String sparkVersion = (String) spec.get("sparkVersion");
+        String line = sparkVersion.substring(0, sparkVersion.lastIndexOf('.'));
+        assertTrue(((String) spec.get("image")).contains("-spark" + line + "-"),
+                "build-image names the image for its Spark line: " + spec.get("image"));
     }
 
     private static void assertNoUnknownFields(Pod pod) {
@@ -192,7 +182,7 @@ class KubernetesManifestsTest {
         return docs;
     }
 
-    private static String dockerfile(String name) throws IOException {
+    private static String file(String name) throws IOException {
         return Files.readString(K8S.resolve(name));
     }
 
