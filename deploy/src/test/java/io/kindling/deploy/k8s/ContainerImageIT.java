@@ -47,6 +47,22 @@ class ContainerImageIT {
         assertTrue(run.stdout().contains("Test set: Average loss: "), run.output());
     }
 
+    /** The role Spark's Kubernetes backend starts in a driver pod: spark-submit in client mode, in the container. */
+    @Test
+    void theDriverRoleRunsTheJobJarThroughSparkSubmit() throws Exception {
+        String image = Podman.image();
+        Path mnist = MnistForContainers.dir();
+        String javaOptions = String.join(" ", Files.readAllLines(Podman.root().resolve("deploy/conf/jvm.options")));
+        Podman.Result run = Podman.run(600, "run", "--rm", "--read-only", "--network", "none",
+                "-e", "SPARK_DRIVER_BIND_ADDRESS=127.0.0.1", "-v", mnist + ":/data/mnist:ro", image,
+                "driver", "--master", "local[2]", "--conf", "spark.driver.memory=2g",
+                "--conf", "spark.driver.extraJavaOptions=" + javaOptions, "--class", "io.kindling.driver.Main",
+                "local:///opt/kindling/kindling-job.jar",
+                "train", "--dry-run", "--data-dir", "/data/mnist", "--no-download", "--epochs", "1", "--limit-test", "1000");
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.stdout().contains("Test set: Average loss: "), run.output());
+    }
+
     @Test
     void podmanKubePlayRunsThePodTemplatesContainers() throws Exception {
         String image = Podman.image();
