@@ -32,11 +32,17 @@ public final class BenchmarkCommand implements Callable<Integer>, CommandOptions
     int gemmSize = 2048;
 
     @Option(names = "--models", split = ",", paramLabel = "NAME",
-            description = "Models whose speed to measure (default: ${DEFAULT-VALUE}).")
-    List<String> models = new ArrayList<>(List.of("mnist-cnn", "lenet5", "cifar10-cnn"));
+            description = "Models whose speed to measure: zoo image models, or dense networks as"
+                    + " mlp:IN-HIDDEN...-CLASSES (default: ${DEFAULT-VALUE}).")
+    List<String> models = new ArrayList<>(List.of("mnist-cnn", "lenet5", "cifar10-cnn", "mlp:784-256-10",
+            "mlp:784-256-128-10", "mlp:100-256-256-2"));
+
+    @Option(names = "--batch-sizes", split = ",", paramLabel = "N",
+            description = "Minibatch sizes to measure each model at (default: ${DEFAULT-VALUE}).")
+    List<Integer> batchSizes = new ArrayList<>(List.of(64));
 
     @Option(names = "--batches", paramLabel = "N",
-            description = "Timed minibatches of 64 per model and setting, after 5 untimed (default: ${DEFAULT-VALUE}).")
+            description = "Timed minibatches per model, batch size and setting, after 5 untimed (default: ${DEFAULT-VALUE}).")
     int batches = 30;
 
     @Option(names = "--skip-epoch", description = "Stop after the speed table: no MNIST epoch comparison.")
@@ -60,23 +66,25 @@ public final class BenchmarkCommand implements Callable<Integer>, CommandOptions
 
     @Override
     public Integer call() {
-        if (gemmSize < 64 || batches < 1) {
-            throw new IllegalArgumentException("--gemm-size must be >= 64 and --batches >= 1, got " + gemmSize
-                    + " and " + batches);
+        if (gemmSize < 64 || batches < 1 || batchSizes.stream().anyMatch(b -> b < 1)) {
+            throw new IllegalArgumentException("--gemm-size must be >= 64, --batches >= 1 and --batch-sizes >= 1, got "
+                    + gemmSize + ", " + batches + " and " + batchSizes);
         }
         int cores = Runtime.getRuntime().availableProcessors();
         double gemm = GemmRate.measure(gemmSize, cores, 5);
         System.out.printf(Locale.ROOT, "ND4J SGEMM %dx%d fp32, %d threads: %.1f GFLOP/s (best of 5)%n", gemmSize,
                 gemmSize, cores, gemm);
-        System.out.println("| model | parameters | MFLOP/example | networks x threads | examples/s | GFLOP/s | of SGEMM |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| model | batch | parameters | MFLOP/example | networks x threads | examples/s | GFLOP/s | of SGEMM |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (String model : models) {
-            for (int[] setting : new int[][] {{1, cores}, {cores, 1}}) {
-                ModelThroughput.Result r = ModelThroughput.measure(model, 64, 5, batches, setting[0], setting[1],
-                        CommandOptions.value(commandSpec, JobOptions.SEED));
-                System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %d x %d | %.1f | %.2f | %.1f%% |%n", r.model(),
-                        r.params(), r.flopsPerExample() / 1e6, r.copies(), r.threads(), r.examplesPerSecond(),
-                        r.gflops(), 100 * r.gflops() / gemm);
+            for (int batchSize : batchSizes) {
+                for (int[] setting : new int[][] {{1, cores}, {cores, 1}}) {
+                    ModelThroughput.Result r = ModelThroughput.measure(model, batchSize, 5, batches, setting[0],
+                            setting[1], CommandOptions.value(commandSpec, JobOptions.SEED));
+                    System.out.printf(Locale.ROOT, "| %s | %d | %d | %.3f | %d x %d | %.1f | %.2f | %.1f%% |%n",
+                            r.model(), r.batchSize(), r.params(), r.flopsPerExample() / 1e6, r.copies(), r.threads(),
+                            r.examplesPerSecond(), r.gflops(), 100 * r.gflops() / gemm);
+                }
             }
         }
         if (skipEpoch) {
