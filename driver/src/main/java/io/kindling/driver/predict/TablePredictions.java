@@ -50,17 +50,17 @@ public final class TablePredictions {
         }
         SparkSession session = spark.newSession();
         long bytes = 0;
-        for (String uri : inputs) {
-            TableQuery query = TableQuery.files(format, uri, null, header);
-            bytes += HadoopFiles.totalSize(query.inputFiles(query.read(spark)), conf);
-        }
-        if (bytes > 0) {
-            session.conf().set("spark.sql.files.maxPartitionBytes", Math.max(1L << 20, bytes / Math.max(1, slots)));
-        }
         Dataset<Row> rows = null;
         for (String uri : inputs) {
-            Dataset<Row> part = TableQuery.files(format, uri, null, header).read(session);
+            TableQuery query = TableQuery.files(format, uri, null, header);
+            Dataset<Row> part = query.read(session);
+            long size = HadoopFiles.totalSize(query.inputFiles(part), conf);
+            bytes = bytes < 0 || size < 0 ? -1 : bytes + size;
             rows = rows == null ? part : rows.unionByName(part);
+        }
+        // Read when the scan is planned, at the first action: after this, though the frames exist already.
+        if (bytes > 0) {
+            session.conf().set("spark.sql.files.maxPartitionBytes", Math.max(1L << 20, bytes / Math.max(1, slots)));
         }
         return rows;
     }

@@ -35,12 +35,7 @@ class DatasetFetcherTest {
 
     @Test
     void fetchesGzippedFilesFromALocalDirectoryAndStoresThemRaw() throws IOException {
-        Path mirror = tmp.resolve("mirror");
-        IdxFiles.write(mirror.resolve("a-idx1-ubyte.gz"), A);
-        IdxFiles.write(mirror.resolve("b-idx1-ubyte.gz"), B);
-        Path target = tmp.resolve("data");
-
-        fetcher.fetch(target.toString(), FILES, List.of(new UriMirror(mirror.toString(), new Configuration())));
+        Path target = fetchBothFromAMirrorOf(".gz");
 
         assertArrayEquals(A, Files.readAllBytes(target.resolve("a-idx1-ubyte")));
         assertArrayEquals(B, Files.readAllBytes(target.resolve("b-idx1-ubyte")));
@@ -182,11 +177,7 @@ class DatasetFetcherTest {
 
     @Test
     void fetchedFilesAreCheckedBeforeUseSizeAlwaysAndHashOnFirstUseOrAfterAChange() throws IOException {
-        Path mirror = tmp.resolve("mirror");
-        IdxFiles.write(mirror.resolve("a-idx1-ubyte"), A);
-        IdxFiles.write(mirror.resolve("b-idx1-ubyte"), B);
-        Path target = tmp.resolve("data");
-        fetcher.fetch(target.toString(), FILES, List.of(new UriMirror(mirror.toString(), new Configuration())));
+        Path target = fetchBothFromAMirrorOf("");
         assertTrue(Files.readString(target.resolve(VerifiedFiles.NAME)).lines().allMatch(l -> l.startsWith("fetched ")));
 
         assertEquals(null, fetcher.checkCached(target.toString(), FILES), "hashed as stored, on first use");
@@ -214,5 +205,15 @@ class DatasetFetcherTest {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Fetches FILES from a local mirror holding them with the given suffix ("" raw, ".gz" gzipped); returns the target. */
+    private Path fetchBothFromAMirrorOf(String suffix) throws IOException {
+        Path mirror = tmp.resolve("mirror");
+        IdxFiles.write(mirror.resolve("a-idx1-ubyte" + suffix), A);
+        IdxFiles.write(mirror.resolve("b-idx1-ubyte" + suffix), B);
+        Path target = tmp.resolve("data");
+        fetcher.fetch(target.toString(), FILES, List.of(new UriMirror(mirror.toString(), new Configuration())));
+        return target;
     }
 }
