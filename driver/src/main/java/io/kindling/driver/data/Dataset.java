@@ -61,7 +61,6 @@ public interface Dataset {
         throw new IllegalArgumentException("dataset " + name() + " is the user's files; there is nothing to fetch");
     }
 
-    /** Whether a downloadable dataset's files are all in {@code dir}. */
     /**
      * Null when the cached files in {@code dir} are the dataset's (sizes always, contents hashed on
      * their first use), else the first problem. Only for datasets Kindling fetches.
@@ -70,6 +69,7 @@ public interface Dataset {
         return null;
     }
 
+    /** Whether a downloadable dataset's files are all in {@code dir}. */
     default boolean present(String dir, Configuration conf) {
         return true;
     }
