@@ -5,7 +5,7 @@ import io.kindling.driver.model.ModelFactory;
 import io.kindling.driver.model.ModelZoo;
 import io.kindling.driver.model.Shape;
 import io.kindling.worker.Backend;
-import io.kindling.worker.layers.CpuKernels;
+import io.kindling.worker.Networks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -75,9 +75,7 @@ public final class ModelThroughput {
             List<Future<Double>> runs = new ArrayList<>();
             long params = 0;
             for (int c = 0; c < copies; c++) {
-                MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
-                net.init();
-                CpuKernels.install(net);
+                MultiLayerNetwork net = Networks.of(conf.clone());
                 params = net.numParams();
                 DataSet batch = randomBatch(batchSize, shape.size(), classes, seed + c);
                 runs.add(pool.submit(() -> timeFit(net, batch, warmupBatches, timedBatches)));

@@ -4,6 +4,7 @@ import io.kindling.datasets.DatasetInfo;
 import io.kindling.datasets.Example;
 import io.kindling.datasets.transform.Pipeline;
 import io.kindling.worker.MinibatchAssembler;
+import io.kindling.worker.Networks;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class Predictor implements AutoCloseable {
     private long count;
 
     public Predictor(MultiLayerNetwork net, DatasetInfo info, Pipeline transforms, int batchSize, PrintStream out) {
-        this.net = net;
+        this.net = Networks.forInference(net);
         this.info = info;
         this.assembler = new MinibatchAssembler(transforms, info, 0);
         this.batchSize = batchSize;

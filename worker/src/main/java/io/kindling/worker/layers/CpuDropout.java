@@ -49,6 +49,11 @@ public final class CpuDropout implements IDropout {
         }
     }
 
+    /** The probability of keeping an element (DL4J's p; PyTorch's is 1 − p). */
+    double retain() {
+        return dl4j.getP();
+    }
+
     @Override
     public INDArray applyDropout(INDArray input, INDArray output, int iteration, int epoch, LayerWorkspaceMgr mgr) {
         FloatPointer in = NativeFloats.of(input);

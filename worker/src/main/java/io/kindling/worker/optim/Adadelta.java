@@ -83,6 +83,16 @@ public final class Adadelta extends TorchOptimizer {
         });
     }
 
+    @Override
+    protected void step(float[] g, float[][] state, int n, double lr, int step) {
+        step(g, state[0], state[1], n, (float) rho, (float) epsilon, (float) lr);
+    }
+
+    @Override
+    protected boolean flushesTinyState() {
+        return epsilon >= 1e-12;
+    }
+
     /**
      * One step on the first {@code n} values, in float as ND4J's op computes it. All loads come
      * before all stores: interleaved, the JIT would not vectorise the loop (5 ns per value, not 0.5).

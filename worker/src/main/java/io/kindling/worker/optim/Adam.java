@@ -49,6 +49,32 @@ public final class Adam extends TorchOptimizer {
     }
 
     @Override
+    protected void step(float[] g, float[][] state, int n, double lr, int step) {
+        float[] m = state[0];
+        float[] v = state[1];
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float keep1 = (float) (1 - beta1);
+        float keep2 = (float) (1 - beta2);
+        float root2 = (float) Math.sqrt(1 - Math.pow(beta2, step));
+        float eps = (float) epsilon;
+        float scale = (float) (lr / (1 - Math.pow(beta1, step)));
+        for (int i = 0; i < n; i++) {
+            float gi = g[i];
+            float mi = m[i] * b1 + gi * keep1;
+            float vi = v[i] * b2 + gi * gi * keep2;
+            m[i] = mi;
+            v[i] = vi;
+            g[i] = mi / ((float) Math.sqrt(vi) / root2 + eps) * scale;
+        }
+    }
+
+    @Override
+    protected boolean flushesTinyState() {
+        return epsilon >= 1e-12;
+    }
+
+    @Override
     public Adam clone() {
         return withLrOf(new Adam(learningRate, beta1, beta2, epsilon));
     }

@@ -29,6 +29,11 @@ public final class GlobalNormClipping extends MultiLayerUpdater {
         net.setUpdater(new GlobalNormClipping(net, net.getUpdater().getStateViewArray(), maxNorm));
     }
 
+    /** The largest global gradient norm let through. */
+    public double maxNorm() {
+        return maxNorm;
+    }
+
     @Override
     protected void divideByMinibatch(boolean isExternal, Gradient gradient, int batchSize) {
         super.divideByMinibatch(isExternal, gradient, batchSize);

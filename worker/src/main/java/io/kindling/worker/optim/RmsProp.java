@@ -68,6 +68,43 @@ public final class RmsProp extends TorchOptimizer {
     }
 
     @Override
+    protected void step(float[] g, float[][] state, int n, double lr, int step) {
+        float[] squareAvg = state[0];
+        float[] buffer = momentum > 0 ? state[1] : null;
+        float[] gradAvg = centered ? state[momentum > 0 ? 2 : 1] : null;
+        float a = (float) alpha;
+        float keep = (float) (1 - alpha);
+        float eps = (float) epsilon;
+        float mu = (float) momentum;
+        float rate = (float) lr;
+        for (int i = 0; i < n; i++) {
+            float gi = g[i];
+            float sq = squareAvg[i] * a + gi * gi * keep;
+            squareAvg[i] = sq;
+            float avg;
+            if (gradAvg != null) {
+                float ga = gradAvg[i] * a + gi * keep;
+                gradAvg[i] = ga;
+                avg = (float) Math.sqrt(sq - ga * ga) + eps;
+            } else {
+                avg = (float) Math.sqrt(sq) + eps;
+            }
+            if (buffer != null) {
+                float b = buffer[i] * mu + gi / avg;
+                buffer[i] = b;
+                g[i] = b * rate;
+            } else {
+                g[i] = gi / avg * rate;
+            }
+        }
+    }
+
+    @Override
+    protected boolean flushesTinyState() {
+        return epsilon >= 1e-12;
+    }
+
+    @Override
     public RmsProp clone() {
         return withLrOf(new RmsProp(learningRate, alpha, epsilon, momentum, centered));
     }

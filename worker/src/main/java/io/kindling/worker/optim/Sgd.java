@@ -50,6 +50,24 @@ public final class Sgd extends TorchOptimizer {
     }
 
     @Override
+    protected void step(float[] g, float[][] state, int n, double lr, int step) {
+        float rate = (float) lr;
+        if (momentum <= 0) {
+            for (int i = 0; i < n; i++) {
+                g[i] *= rate;
+            }
+            return;
+        }
+        float[] buffer = state[0];
+        float mu = (float) momentum;
+        for (int i = 0; i < n; i++) {
+            float b = buffer[i] * mu + g[i];
+            buffer[i] = b;
+            g[i] = (nesterov ? g[i] + b * mu : b) * rate;
+        }
+    }
+
+    @Override
     public Sgd clone() {
         return withLrOf(new Sgd(learningRate, momentum, nesterov));
     }

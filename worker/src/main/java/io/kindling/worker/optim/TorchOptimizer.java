@@ -36,6 +36,23 @@ public abstract class TorchOptimizer implements IUpdater {
      */
     protected abstract void update(INDArray gradient, INDArray[] state, double lr, int step);
 
+    /**
+     * The same rule on the first {@code n} values of plain arrays, in float: {@code g} is the
+     * gradient and becomes the update; {@code state} holds this chunk of each state array. The
+     * fused training step ({@link FlatStep}) runs it over the whole flat parameter vector.
+     */
+    protected abstract void step(float[] g, float[][] state, int n, double lr, int step);
+
+    /**
+     * Whether state values under 1e-30 may be set to zero: true where they change no update by
+     * more than float rounding (an epsilon of at least 1e-12 next to them). Decaying state (a
+     * unit that no longer gets gradients) otherwise sinks into subnormal floats, on which every
+     * operation costs about a hundred cycles: ten times the whole step.
+     */
+    protected boolean flushesTinyState() {
+        return true;
+    }
+
     @Override
     public long stateSize(long numParams) {
         return stateArrays() * numParams;

@@ -1,0 +1,52 @@
+package io.kindling.worker;
+
+import io.kindling.worker.layers.DenseStack;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A network that trains and predicts through {@link DenseStack} when its layers allow (a stack of
+ * dense layers on the CPU backend), and exactly as DL4J's {@link MultiLayerNetwork} otherwise.
+ * Only the computation changes: parameters, updater state and saved models are DL4J's own.
+ */
+public final class FusedNetwork extends MultiLayerNetwork {
+    private transient DenseStack dense;
+    private transient boolean checked;
+
+    public FusedNetwork(MultiLayerConfiguration conf) {
+        super(conf);
+    }
+
+    /** Whether training and inference take the fused path. */
+    public boolean fused() {
+        return stack() != null;
+    }
+
+    // Decided on first use: after init() and after the worker's kernels have replaced layers.
+    private DenseStack stack() {
+        if (!checked && params() != null) {
+            dense = DenseStack.of(this);
+            checked = true;
+        }
+        return dense;
+    }
+
+    @Override
+    public synchronized void fit(INDArray features, INDArray labels, INDArray featuresMask, INDArray labelsMask) {
+        DenseStack stack = featuresMask == null && labelsMask == null && getListeners().isEmpty() ? stack() : null;
+        if (stack == null) {
+            super.fit(features, labels, featuresMask, labelsMask);
+        } else {
+            stack.fit(features, labels);
+        }
+    }
+
+    @Override
+    public synchronized INDArray output(INDArray input, boolean train, INDArray featuresMask, INDArray labelsMask,
+                                        MemoryWorkspace outputWorkspace) {
+        DenseStack stack = !train && featuresMask == null && outputWorkspace == null ? stack() : null;
+        return stack == null ? super.output(input, train, featuresMask, labelsMask, outputWorkspace) : stack.output(input);
+    }
+}

@@ -1,0 +1,189 @@
+package io.kindling.worker.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindling.worker.FusedNetwork;
+import io.kindling.worker.Networks;
+import io.kindling.worker.optim.Adadelta;
+import io.kindling.worker.optim.Adam;
+import io.kindling.worker.optim.GlobalNormClipping;
+import io.kindling.worker.optim.RmsProp;
+import io.kindling.worker.optim.Sgd;
+import java.util.List;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The fused dense path against DL4J's own layers (with Kindling's CPU kernels, which draw the same
+ * dropout masks): the same parameters, optimiser state, scores and outputs to 1e-5, step after step.
+ */
+class DenseStackTest {
+    private static final int FEATURES = 20;
+    private static final int CLASSES = 4;
+
+    private static MultiLayerConfiguration classifier(IUpdater updater, Regularization decay) {
+        List<Layer> layers = List.of(
+                new DenseLayer.Builder().nOut(32).activation(Activation.RELU).build(),
+                new DropoutLayer.Builder(0.7).build(),
+                new DenseLayer.Builder().nOut(24).activation(Activation.TANH).build(),
+                new DenseLayer.Builder().nOut(16).activation(Activation.IDENTITY).build(),
+                new ActivationLayer.Builder().activation(Activation.SIGMOID).build(),
+                new DenseLayer.Builder().nOut(12).activation(Activation.LEAKYRELU).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nOut(CLASSES)
+                        .activation(Activation.SOFTMAX).build());
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(5).updater(updater).list();
+        for (Layer layer : layers) {
+            if (decay != null && layer instanceof BaseLayer base) {
+                base.setRegularization(new java.util.ArrayList<>(List.of(decay)));
+                base.setRegularizationBias(new java.util.ArrayList<>(List.of(decay)));
+            }
+            list.layer(layer);
+        }
+        return list.setInputType(InputType.feedForward(FEATURES)).build();
+    }
+
+    private static MultiLayerConfiguration regression() {
+        return new NeuralNetConfiguration.Builder().seed(6).updater(new Adam(0.01, 0.9, 0.999, 1e-8)).list()
+                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(3).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.feedForward(FEATURES)).build();
+    }
+
+    /** DL4J's own step, with the same kernels (and so the same dropout masks) as the fused one. */
+    private static MultiLayerNetwork dl4j(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+        net.init();
+        CpuKernels.install(net);
+        return net;
+    }
+
+    private static FusedNetwork fused(MultiLayerConfiguration conf) {
+        FusedNetwork net = (FusedNetwork) Networks.of(conf.clone());
+        assertTrue(net.fused(), "takes the fused path");
+        return net;
+    }
+
+    private static INDArray oneHot(int rows, int classes, int shift) {
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, rows, classes);
+        for (int r = 0; r < rows; r++) {
+            labels.putScalar(r, (r * 7 + shift) % classes, 1f);
+        }
+        return labels;
+    }
+
+    /** Trains both with the same minibatches (a smaller last one included) and compares them after every step. */
+    private static void trainsAsDl4j(MultiLayerConfiguration conf, boolean regression, GlobalNormClippingSetting clip) {
+        MultiLayerNetwork plain = dl4j(conf);
+        FusedNetwork fast = fused(conf);
+        if (clip != null) {
+            GlobalNormClipping.install(plain, clip.maxNorm);
+            GlobalNormClipping.install(fast, clip.maxNorm);
+        }
+        assertEquals(plain.params(), fast.params(), "same start");
+        for (int step = 0; step < 8; step++) {
+            int rows = step == 7 ? 5 : 16;
+            Nd4j.getRandom().setSeed(1000 + step);
+            INDArray x = Nd4j.randn(DataType.FLOAT, rows, FEATURES);
+            INDArray y = regression ? Nd4j.randn(DataType.FLOAT, rows, 3) : oneHot(rows, CLASSES, step);
+            Nd4j.getRandom().setSeed(77 + step); // the same dropout masks for both
+            plain.fit(x, y);
+            Nd4j.getRandom().setSeed(77 + step);
+            fast.fit(x, y);
+            assertClose(plain.params(), fast.params(), "parameters after step " + step);
+            if (plain.getUpdater().getStateViewArray() != null) {
+                assertClose(plain.getUpdater().getStateViewArray(), fast.getUpdater().getStateViewArray(),
+                        "optimiser state after step " + step);
+            }
+            assertEquals(plain.score(), fast.score(), 1e-5 * Math.max(1, Math.abs(plain.score())), "score of step " + step);
+            assertEquals(plain.getIterationCount(), fast.getIterationCount());
+        }
+        INDArray test = Nd4j.randn(DataType.FLOAT, 9, FEATURES);
+        assertClose(plain.output(test, false), fast.output(test, false), "inference output");
+    }
+
+    private record GlobalNormClippingSetting(double maxNorm) {
+    }
+
+    /**
+     * Equal to 1e-5 of the array's scale (its largest magnitude, or 1): optimiser state that divides
+     * a gradient by its own running magnitude (RMSprop's) is about ±10 for gradients of any size.
+     */
+    private static void assertClose(INDArray expected, INDArray actual, String what) {
+        assertEquals(expected.length(), actual.length(), what);
+        double[] e = expected.castTo(DataType.DOUBLE).data().asDouble();
+        double[] a = actual.castTo(DataType.DOUBLE).data().asDouble();
+        double tolerance = 1e-5 * Math.max(1, expected.amaxNumber().doubleValue());
+        for (int i = 0; i < e.length; i++) {
+            if (!(Math.abs(e[i] - a[i]) <= tolerance)) {
+                throw new AssertionError(what + ": value " + i + " is " + a[i] + ", expected " + e[i]);
+            }
+        }
+    }
+
+    @Test
+    void trainsAsDl4jWithEveryOptimiser() {
+        for (IUpdater updater : List.of(new Adadelta(), new Adam(0.01, 0.9, 0.999, 1e-8), new Sgd(0.1, 0.9, true),
+                // Not centred: after two steps its v − ḡ² cancels to a few ulps, which turns float rounding into 1e-4
+                new RmsProp(0.01, 0.99, 1e-8, 0.5, false))) {
+            try {
+                trainsAsDl4j(classifier(updater, null), false, null);
+            } catch (AssertionError e) {
+                throw new AssertionError(updater.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Test
+    void trainsAsDl4jWithWeightDecayAndClipping() {
+        trainsAsDl4j(classifier(new Sgd(0.1, 0.0, false), new L2Regularization(0.01)), false, null);
+        trainsAsDl4j(classifier(new Adam(0.01, 0.9, 0.999, 1e-8), new WeightDecay(0.01, true)), false, null);
+        trainsAsDl4j(classifier(new Adadelta(), null), false, new GlobalNormClippingSetting(0.05));
+    }
+
+    @Test
+    void trainsARegressionAsDl4j() {
+        trainsAsDl4j(regression(), true, null);
+    }
+
+    @Test
+    void convolutionsAndBatchNormTakeDl4jsPath() {
+        MultiLayerConfiguration cnn = new NeuralNetConfiguration.Builder().seed(1).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(2).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(6, 6, 1)).build();
+        MultiLayerConfiguration batchNorm = new NeuralNetConfiguration.Builder().seed(1).list()
+                .layer(new DenseLayer.Builder().nOut(8).build())
+                .layer(new BatchNormalization.Builder().build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.feedForward(4)).build();
+        for (MultiLayerConfiguration conf : List.of(cnn, batchNorm)) {
+            FusedNetwork net = (FusedNetwork) Networks.of(conf);
+            assertFalse(net.fused());
+            INDArray x = Nd4j.rand(DataType.FLOAT, 4, conf == cnn ? 36 : 4);
+            net.fit(x, oneHot(4, 3, 0)); // DL4J's own step
+            assertEquals(1, net.getIterationCount());
+        }
+    }
+}
