@@ -18,9 +18,9 @@ import io.kindling.driver.model.ModelSpec;
 import io.kindling.driver.model.Shape;
 import io.kindling.worker.MinibatchAssembler;
 import io.kindling.worker.ModelState;
+import io.kindling.worker.Networks;
 import io.kindling.worker.TinyNets;
 import io.kindling.worker.WorkerConfig;
-import io.kindling.worker.layers.CpuKernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -374,13 +374,11 @@ class ParameterAveragingTest {
         return sc.parallelize(examples, 3);
     }
 
-    // With the workers' kernels: a rounding difference in a gradient that should be zero (a convolution's
-    // bias before batch norm) becomes a full step under Adam, so the reference must compute as they do.
+    // The workers' network (their kernels, and the fused dense path where it applies): a rounding
+    // difference in a gradient that should be zero (a convolution's bias before batch norm) becomes a
+    // full step under Adam, so the reference must compute as they do.
     private static MultiLayerNetwork newNet(MultiLayerConfiguration conf) {
-        MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
-        net.init();
-        CpuKernels.install(net);
-        return net;
+        return Networks.of(conf.clone());
     }
 
     /** The examples in the order the engine's epoch shuffle puts them. */
