@@ -1,18 +1,18 @@
 package io.kindling.worker;
 
-import io.kindling.worker.layers.DenseStack;
+import io.kindling.worker.layers.FusedStack;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A network that trains and predicts through {@link DenseStack} when its layers allow (a stack of
+ * A network that trains and predicts through {@link FusedStack} when its layers allow (a stack of
  * dense layers on the CPU backend), and exactly as DL4J's {@link MultiLayerNetwork} otherwise.
  * Only the computation changes: parameters, updater state and saved models are DL4J's own.
  */
 public final class FusedNetwork extends MultiLayerNetwork {
-    private transient DenseStack dense;
+    private transient FusedStack dense;
     private transient boolean checked;
 
     public FusedNetwork(MultiLayerConfiguration conf) {
@@ -25,9 +25,9 @@ public final class FusedNetwork extends MultiLayerNetwork {
     }
 
     // Decided on first use: after init() and after the worker's kernels have replaced layers.
-    private DenseStack stack() {
+    private FusedStack stack() {
         if (!checked && params() != null) {
-            dense = DenseStack.of(this);
+            dense = FusedStack.of(this);
             checked = true;
         }
         return dense;
@@ -35,7 +35,7 @@ public final class FusedNetwork extends MultiLayerNetwork {
 
     @Override
     public synchronized void fit(INDArray features, INDArray labels, INDArray featuresMask, INDArray labelsMask) {
-        DenseStack stack = featuresMask == null && labelsMask == null && getListeners().isEmpty() ? stack() : null;
+        FusedStack stack = featuresMask == null && labelsMask == null && getListeners().isEmpty() ? stack() : null;
         if (stack == null) {
             super.fit(features, labels, featuresMask, labelsMask);
         } else {
@@ -46,7 +46,7 @@ public final class FusedNetwork extends MultiLayerNetwork {
     @Override
     public synchronized INDArray output(INDArray input, boolean train, INDArray featuresMask, INDArray labelsMask,
                                         MemoryWorkspace outputWorkspace) {
-        DenseStack stack = !train && featuresMask == null && outputWorkspace == null ? stack() : null;
+        FusedStack stack = !train && featuresMask == null && outputWorkspace == null ? stack() : null;
         return stack == null ? super.output(input, train, featuresMask, labelsMask, outputWorkspace) : stack.output(input);
     }
 }

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * A convolution's input patches as a matrix: one row per weight (channel, ky, kx) and one column per
  * output position (example, y, x), zero where a patch reaches into the padding. With the output
- * gradient as a matrix (channel × position), their product is the weight gradient.
+ * gradient as a matrix (channel × position), their product is the weight gradient; with the weights,
+ * the forward pass's output (a convolution as one matrix product).
  */
 record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, int sW, int pH, int pW,
         int dH, int dW, int outH, int outW) {
@@ -50,6 +51,43 @@ record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, 
                                 }
                             }
                             Arrays.fill(into, o + end, o + outW, 0f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The reverse of {@link #fill} (col2im): adds each value of {@code matrix} to the input position
+     * it was read from, into {@code x}, the NCHW input's gradient; values read from the padding are
+     * dropped.
+     */
+    void accumulate(float[] matrix, float[] x) {
+        int o = 0;
+        for (int c = 0; c < channels; c++) {
+            for (int ky = 0; ky < kH; ky++) {
+                for (int kx = 0; kx < kW; kx++) {
+                    int x0 = kx * dW - pW;
+                    int first = Math.min(outW, Math.max(0, ceilDiv(-x0, sW)));
+                    int end = Math.max(first, Math.min(outW, ceilDiv(w - x0, sW)));
+                    for (int n = 0; n < examples; n++) {
+                        int plane = (n * channels + c) * h * w;
+                        for (int oy = 0; oy < outH; oy++, o += outW) {
+                            int iy = oy * sH + ky * dH - pH;
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            int row = plane + iy * w + x0;
+                            if (sW == 1) { // contiguous: vectorised
+                                for (int ox = first; ox < end; ox++) {
+                                    x[row + ox] += matrix[o + ox];
+                                }
+                            } else {
+                                for (int ox = first; ox < end; ox++) {
+                                    x[row + ox * sW] += matrix[o + ox];
+                                }
+                            }
                         }
                     }
                 }

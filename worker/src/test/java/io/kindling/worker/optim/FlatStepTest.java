@@ -42,7 +42,8 @@ class FlatStepTest {
     @Test
     void stepsAsDl4jsUpdaterWithEveryOptimiser() {
         for (IUpdater updater : List.of(new Adadelta(), new Adam(0.01, 0.9, 0.999, 1e-8), new Sgd(0.05, 0.9, false),
-                new Sgd(0.05, 0, false), new RmsProp(0.001, 0.99, 1e-8, 0.0, false))) {
+                new Sgd(0.05, 0, false), new Sgd(0.05, 0.9, true), new RmsProp(0.001, 0.99, 1e-8, 0.0, false),
+                new RmsProp(0.001, 0.99, 1e-8, 0.5, true))) {
             MultiLayerNetwork viaDl4j = net(updater);
             MultiLayerNetwork fused = net(updater);
             FlatStep step = FlatStep.of(fused);

@@ -1,0 +1,159 @@
+package io.kindling.worker.layers;
+
+import io.kindling.worker.NativeFloats;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+/**
+ * A small NCHW convolution as one matrix product over the whole minibatch: the input patches laid
+ * out by {@link Im2col} (a row per weight, a column per output position), W (DL4J's [out, in, kH,
+ * kW], row-major out × in·kH·kW) times them, then bias, activation and the transpose back to NCHW
+ * in one pass. The backward pass: the weight gradient is δ times the patches' transpose, the input
+ * gradient Wᵀ·δ scattered back onto the input (col2im). For few channels this is several times
+ * faster than oneDNN's convolution through DL4J, whose layout conversions dominate there.
+ */
+final class ConvolutionStage extends Stage {
+    private static final int ROW = openblas_nolapack.CblasRowMajor;
+    private static final int NO = openblas_nolapack.CblasNoTrans;
+    private static final int TRANS = openblas_nolapack.CblasTrans;
+
+    private final Im2col geometry; // for one example: examples() is 1
+    private final int channels;
+    private final int filters;
+    private final long weights;
+    private final long bias;
+    private final ElementwiseActivation activation;
+    private final int rows; // in·kH·kW
+    private final int positions; // outH·outW
+    private float[] x = new float[0];
+    private float[] columns = new float[0];
+    private FloatBuffer patches; // rows × (examples·positions), native
+    private FloatPointer patchesPointer;
+    private FloatBuffer product; // filters × (examples·positions): the product, then δ in that layout
+    private FloatPointer productPointer;
+    private FloatBuffer z; // NCHW pre-activation
+    private float[] b = new float[0];
+    private float[] segment = new float[0];
+    private float[] sums = new float[0];
+
+    ConvolutionStage(Im2col geometry, int filters, long weights, long bias, ElementwiseActivation activation) {
+        super(geometry.channels() * geometry.h() * geometry.w(), filters * geometry.outH() * geometry.outW());
+        this.geometry = geometry;
+        this.channels = geometry.channels();
+        this.filters = filters;
+        this.weights = weights;
+        this.bias = bias;
+        this.activation = activation;
+        this.rows = geometry.rows();
+        this.positions = geometry.outH() * geometry.outW();
+    }
+
+    int outH() {
+        return geometry.outH();
+    }
+
+    int outW() {
+        return geometry.outW();
+    }
+
+    /** Values of the input patches per example: what bounds this stage's memory and Java work. */
+    static long patchValues(Im2col oneExample) {
+        return (long) oneExample.rows() * oneExample.cols();
+    }
+
+    @Override
+    void reserveMore(int examples) {
+        x = new float[examples * in];
+        columns = new float[examples * rows * positions];
+        patches = floats((long) examples * rows * positions);
+        patchesPointer = new FloatPointer(patches);
+        product = floats((long) examples * Math.max(filters, rows) * positions);
+        productPointer = new FloatPointer(product);
+        z = floats((long) examples * out);
+    }
+
+    /** A scratch array of one output plane. */
+    private float[] segment() {
+        if (segment.length < positions) {
+            segment = new float[positions];
+        }
+        return segment;
+    }
+
+    private Im2col batch(int examples) {
+        Im2col g = geometry;
+        return new Im2col(examples, g.channels(), g.h(), g.w(), g.kH(), g.kW(), g.sH(), g.sW(), g.pH(), g.pW(), g.dH(),
+                g.dW(), g.outH(), g.outW());
+    }
+
+    @Override
+    void forward(FloatPointer input, FloatBuffer xValues, int examples, boolean training, FloatPointer params) {
+        int cols = examples * positions;
+        xValues.get(0, x, 0, examples * in);
+        batch(examples).fill(x, columns);
+        patches.put(0, columns, 0, rows * cols);
+        openblas_nolapack.cblas_sgemm(ROW, NO, NO, filters, cols, rows, 1f, at(params, weights), rows, patchesPointer,
+                cols, 0f, productPointer, cols);
+        if (b.length < filters) {
+            b = new float[filters];
+        }
+        NativeFloats.get(params, bias, b, filters);
+        float[] row = segment();
+        float[] act = new float[positions];
+        for (int f = 0; f < filters; f++) {
+            float bf = b[f];
+            for (int n = 0; n < examples; n++) {
+                product.get(f * cols + n * positions, row, 0, positions);
+                for (int p = 0; p < positions; p++) {
+                    row[p] += bf;
+                    act[p] = row[p];
+                }
+                activation.apply(act, positions);
+                int to = (n * filters + f) * positions;
+                z.put(to, row, 0, positions);
+                output.put(to, act, 0, positions);
+            }
+        }
+    }
+
+    @Override
+    boolean backward(FloatPointer input, FloatBuffer xValues, int examples, Deltas deltas, FloatPointer params,
+                     FloatPointer grads, boolean inputGradient) {
+        int cols = examples * positions;
+        FloatBuffer d = deltas.out;
+        activation.gradient(z, output, d, examples * out); // in place, NCHW
+        // δ from NCHW to filter-major (filters × examples·positions), summed per filter for the bias
+        if (sums.length < filters) {
+            sums = new float[filters];
+        }
+        Arrays.fill(sums, 0, filters, 0f);
+        float[] row = segment();
+        for (int f = 0; f < filters; f++) {
+            float sum = 0;
+            for (int n = 0; n < examples; n++) {
+                d.get((n * filters + f) * positions, row, 0, positions);
+                for (int p = 0; p < positions; p++) {
+                    sum += row[p];
+                }
+                product.put(f * cols + n * positions, row, 0, positions);
+            }
+            sums[f] = sum;
+        }
+        NativeFloats.put(sums, filters, grads, bias);
+        openblas_nolapack.cblas_sgemm(ROW, NO, TRANS, filters, rows, cols, 1f, productPointer, cols, patchesPointer,
+                cols, 0f, at(grads, weights), rows);
+        if (!inputGradient) {
+            return false;
+        }
+        // The patches' gradient, Wᵀ·δ, overwrites the patches (the weight gradient has read them)
+        openblas_nolapack.cblas_sgemm(ROW, TRANS, NO, rows, cols, filters, 1f, at(params, weights), rows,
+                productPointer, cols, 0f, patchesPointer, cols);
+        patches.get(0, columns, 0, rows * cols);
+        Arrays.fill(x, 0, examples * in, 0f);
+        batch(examples).accumulate(columns, x);
+        deltas.in.put(0, x, 0, examples * in);
+        return true;
+    }
+}
