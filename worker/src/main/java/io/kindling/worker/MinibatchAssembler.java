@@ -4,6 +4,8 @@ import io.kindling.datasets.DatasetInfo;
 import io.kindling.datasets.Example;
 import io.kindling.datasets.transform.Pipeline;
 import java.util.List;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -45,8 +47,20 @@ public final class MinibatchAssembler {
                 labels[r * outputs + e.label()] = 1f;
             }
         }
-        INDArray x = Nd4j.create(features, new long[] {rows, width}, 'c');
-        INDArray y = Nd4j.create(labels, new long[] {rows, outputs}, 'c');
-        return new DataSet(x, y);
+        return new DataSet(array(features, rows, width), array(labels, rows, outputs));
+    }
+
+    /**
+     * {@code values} as a rows × columns float array: one memcpy on the CPU backend, where
+     * {@code Nd4j.create(float[])} copies element by element (a tenth of a small MLP's training step).
+     */
+    private static INDArray array(float[] values, int rows, int columns) {
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
+        FloatPointer p = NativeFloats.of(a);
+        if (p == null) {
+            return Nd4j.create(values, new long[] {rows, columns}, 'c');
+        }
+        p.put(values, 0, values.length);
+        return a;
     }
 }
