@@ -7,12 +7,13 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A network that trains and predicts through {@link FusedStack} when its layers allow (a stack of
- * dense layers on the CPU backend), and exactly as DL4J's {@link MultiLayerNetwork} otherwise.
+ * A network that trains and predicts through {@link FusedStack} when its layers allow (on the CPU
+ * backend: dense layers, optionally after small convolutions and pooling, as in an MLP or LeNet-5),
+ * and exactly as DL4J's {@link MultiLayerNetwork} otherwise.
  * Only the computation changes: parameters, updater state and saved models are DL4J's own.
  */
 public final class FusedNetwork extends MultiLayerNetwork {
-    private transient FusedStack dense;
+    private transient FusedStack fusedStack;
     private transient boolean checked;
 
     public FusedNetwork(MultiLayerConfiguration conf) {
@@ -27,10 +28,10 @@ public final class FusedNetwork extends MultiLayerNetwork {
     // Decided on first use: after init() and after the worker's kernels have replaced layers.
     private FusedStack stack() {
         if (!checked && params() != null) {
-            dense = FusedStack.of(this);
+            fusedStack = FusedStack.of(this);
             checked = true;
         }
-        return dense;
+        return fusedStack;
     }
 
     @Override

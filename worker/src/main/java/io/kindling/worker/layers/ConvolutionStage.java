@@ -36,6 +36,7 @@ final class ConvolutionStage extends Stage {
     private FloatBuffer z; // NCHW pre-activation
     private float[] b = new float[0];
     private float[] segment = new float[0];
+    private float[] activated = new float[0];
     private float[] sums = new float[0];
 
     ConvolutionStage(Im2col geometry, int filters, long weights, long bias, ElementwiseActivation activation) {
@@ -82,6 +83,14 @@ final class ConvolutionStage extends Stage {
         return segment;
     }
 
+    /** A second one, for the activations of the plane in {@link #segment}. */
+    private float[] activated() {
+        if (activated.length < positions) {
+            activated = new float[positions];
+        }
+        return activated;
+    }
+
     private Im2col batch(int examples) {
         Im2col g = geometry;
         return new Im2col(examples, g.channels(), g.h(), g.w(), g.kH(), g.kW(), g.sH(), g.sW(), g.pH(), g.pW(), g.dH(),
@@ -101,7 +110,7 @@ final class ConvolutionStage extends Stage {
         }
         NativeFloats.get(params, bias, b, filters);
         float[] row = segment();
-        float[] act = new float[positions];
+        float[] act = activated();
         for (int f = 0; f < filters; f++) {
             float bf = b[f];
             for (int n = 0; n < examples; n++) {
