@@ -37,7 +37,7 @@ public final class FusedNetwork extends MultiLayerNetwork {
     @Override
     public synchronized void fit(INDArray features, INDArray labels, INDArray featuresMask, INDArray labelsMask) {
         FusedStack stack = featuresMask == null && labelsMask == null && getListeners().isEmpty() ? stack() : null;
-        if (stack == null) {
+        if (stack == null || !stack.fits(features.size(0))) {
             super.fit(features, labels, featuresMask, labelsMask);
         } else {
             stack.fit(features, labels);

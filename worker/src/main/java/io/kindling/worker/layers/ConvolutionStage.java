@@ -65,6 +65,11 @@ final class ConvolutionStage extends Stage {
     }
 
     @Override
+    long valuesPerExample() {
+        return Math.max(super.valuesPerExample(), (long) Math.max(filters, rows) * positions);
+    }
+
+    @Override
     void reserveMore(int examples) {
         x = new float[examples * in];
         columns = new float[examples * rows * positions];

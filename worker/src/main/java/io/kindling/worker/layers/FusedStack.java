@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.BackpropType;
@@ -67,8 +66,18 @@ public final class FusedStack {
      * values): LeNet-5's are 14 400 and 9 600; the MNIST CNN's second convolution has 165 888.
      */
     static final long MAX_PATCH_VALUES = 1 << 16;
+    /**
+     * The most values one buffer may hold: 64 Mi floats (256 MB). A training minibatch that needs
+     * more goes to DL4J; inference runs in slices of {@link #SLICE} examples.
+     */
+    private static final long MAX_BUFFER_VALUES = 1 << 26;
+    /** Examples per forward pass in inference: evaluation and predict hand over large batches. */
+    private static final int SLICE = 256;
 
     private enum Loss { CROSS_ENTROPY, MSE }
+
+    /** DL4J's default clipping of softmax probabilities in the cross-entropy score; others go to DL4J. */
+    private static final double CLIP = 1e-10;
 
     private final MultiLayerNetwork net;
     private final Stage[] stages;
@@ -78,6 +87,7 @@ public final class FusedStack {
     private final Gradient gradient;
     private final Deltas deltas = new Deltas();
     private final int widest;
+    private final long perExample; // the most values a buffer holds per example
     private FlatStep step; // the optimiser's step over the flat arrays; null: DL4J's updater
     private Updater stepFor;
 
@@ -88,6 +98,7 @@ public final class FusedStack {
         this.loss = loss;
         this.regularized = regularized;
         this.widest = Arrays.stream(stages).mapToInt(s -> Math.max(s.in, s.out)).max().orElse(1);
+        this.perExample = Arrays.stream(stages).mapToLong(Stage::valuesPerExample).max().orElse(1);
         if (net.getFlattenedGradients() == null) {
             net.initGradientsView();
         }
@@ -235,11 +246,14 @@ public final class FusedStack {
         int[] s = c.getStride();
         int[] p = c.getPadding();
         int[] d = c.getDilation();
-        int outH = (image[1] + 2 * p[0] - d[0] * (k[0] - 1) - 1) / s[0] + 1;
-        int outW = (image[2] + 2 * p[1] - d[1] * (k[1] - 1) - 1) / s[1] + 1;
-        if (outH < 1 || outW < 1) {
-            return null;
+        int spanH = image[1] + 2 * p[0] - d[0] * (k[0] - 1) - 1;
+        int spanW = image[2] + 2 * p[1] - d[1] * (k[1] - 1) - 1;
+        if (spanH < 0 || spanW < 0 || (c.getConvolutionMode() == ConvolutionMode.Strict
+                && (spanH % s[0] != 0 || spanW % s[1] != 0))) {
+            return null; // DL4J rejects what Strict mode does not divide exactly
         }
+        int outH = spanH / s[0] + 1;
+        int outW = spanW / s[1] + 1;
         Im2col one = new Im2col(1, image[0], image[1], image[2], k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1],
                 outH, outW);
         if (ConvolutionStage.patchValues(one) > MAX_PATCH_VALUES) {
@@ -263,7 +277,8 @@ public final class FusedStack {
     }
 
     private static Loss loss(ILossFunction fn, FeedForwardLayer output) {
-        if (fn instanceof LossMCXENT x && output.getActivationFn() instanceof ActivationSoftmax && x.getWeights() == null) {
+        if (fn instanceof LossMCXENT x && output.getActivationFn() instanceof ActivationSoftmax && x.getWeights() == null
+                && x.getSoftmaxClipEps() == CLIP) {
             return Loss.CROSS_ENTROPY; // LossNegativeLogLikelihood is a LossMCXENT
         }
         if (fn.getClass() == LossMSE.class && ((LossMSE) fn).getWeights() == null
@@ -274,12 +289,21 @@ public final class FusedStack {
         return null;
     }
 
+    /** Whether {@link #fit} takes a minibatch of {@code examples}: its buffers stay within bounds. */
+    public boolean fits(long examples) {
+        return examples * perExample <= MAX_BUFFER_VALUES;
+    }
+
     /**
      * One training step on a minibatch, as {@code net.fit(features, labels)} does it: forward,
-     * backward, the optimiser's step, the iteration count and the score.
+     * backward, the optimiser's step, the iteration count and the score. See {@link #fits}.
      */
     public void fit(INDArray features, INDArray labels) {
         int examples = (int) features.size(0);
+        if (!fits(examples)) {
+            throw new IllegalArgumentException("a minibatch of " + examples + " examples exceeds the fused path's "
+                    + MAX_BUFFER_VALUES + " values per buffer");
+        }
         INDArray x = input(features);
         FloatPointer xp = NativeFloats.of(x);
         FloatBuffer xValues = values(xp, (long) examples * stages[0].in);
@@ -318,16 +342,26 @@ public final class FusedStack {
         net.setScore(score);
     }
 
-    /** The network's output for {@code features} in inference mode: the output layer's activations. */
+    /**
+     * The network's output for {@code features} in inference mode: the output layer's activations,
+     * computed {@link #SLICE} examples at a time.
+     */
     public INDArray output(INDArray features) {
         int examples = (int) features.size(0);
         INDArray x = input(features);
         FloatPointer xp = NativeFloats.of(x);
-        reserve(examples);
-        forward(xp, values(xp, (long) examples * stages[0].in), examples, false);
-        java.lang.ref.Reference.reachabilityFence(x);
         INDArray out = Nd4j.createUninitializedDetached(DataType.FLOAT, examples, last.out);
-        Pointer.memcpy(NativeFloats.of(out), last.outputPointer, (long) examples * last.out * Float.BYTES);
+        FloatPointer target = NativeFloats.of(out);
+        int slice = (int) Math.max(1, Math.min(SLICE, MAX_BUFFER_VALUES / perExample));
+        for (int from = 0; from < examples; from += slice) {
+            int n = Math.min(slice, examples - from);
+            FloatPointer in = Stage.at(xp, (long) from * stages[0].in);
+            reserve(n);
+            forward(in, values(in, (long) n * stages[0].in), n, false);
+            // FloatBuffers, not Pointer.memcpy: that one takes a FloatPointer's position as bytes
+            values(Stage.at(target, (long) from * last.out), (long) n * last.out).put(0, last.output, 0, n * last.out);
+        }
+        java.lang.ref.Reference.reachabilityFence(x);
         return out;
     }
 
@@ -410,7 +444,7 @@ public final class FusedStack {
                 float p = out.get(i);
                 float t = labels.get(i);
                 if (t != 0) {
-                    total -= t * Math.log(Math.min(Math.max(p, 1e-10), 1 - 1e-10));
+                    total -= t * Math.log(Math.min(Math.max(p, CLIP), 1 - CLIP));
                 }
                 delta.put(i, p - t);
             }

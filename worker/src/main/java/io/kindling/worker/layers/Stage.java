@@ -32,6 +32,11 @@ abstract class Stage {
         }
     }
 
+    /** The most values any of this stage's buffers holds per example: what bounds its memory. */
+    long valuesPerExample() {
+        return Math.max(in, out);
+    }
+
     /** Buffers of a stage's own, besides its output. */
     void reserveMore(int examples) {
     }
