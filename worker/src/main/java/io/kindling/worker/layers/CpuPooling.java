@@ -52,17 +52,22 @@ public final class CpuPooling extends SubsamplingLayer {
 
     /** Whether this input takes the Java path rather than DL4J's. */
     boolean fast(INDArray x) {
-        org.deeplearning4j.nn.conf.layers.SubsamplingLayer c = layerConf();
-        boolean simple = dataType == DataType.FLOAT && x.dataType() == DataType.FLOAT && x.rank() == 4
-                && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
+        return dataType == DataType.FLOAT && x.dataType() == DataType.FLOAT && x.rank() == 4
+                && x.size(1) * x.size(2) * x.size(3) <= Integer.MAX_VALUE / 2
+                && handles(layerConf(), convolutionMode, x.size(2), x.size(3));
+    }
+
+    /**
+     * Whether {@link PoolingKernels} compute this pooling on h × w NCHW planes: max or average, 2 × 2
+     * windows with stride 2, no padding or dilation, and sizes the convolution mode accepts.
+     */
+    static boolean handles(org.deeplearning4j.nn.conf.layers.SubsamplingLayer c, ConvolutionMode mode, long h, long w) {
+        boolean simple = c.getCnn2dDataFormat() == CNN2DFormat.NCHW
                 && (c.getPoolingType() == PoolingType.MAX || c.getPoolingType() == PoolingType.AVG)
                 && Arrays.equals(c.getKernelSize(), TWO) && Arrays.equals(c.getStride(), TWO)
                 && Arrays.equals(c.getPadding(), new int[] {0, 0}) && Arrays.equals(c.getDilation(), new int[] {1, 1});
-        if (!simple || x.size(2) < 2 || x.size(3) < 2 || x.size(1) * x.size(2) * x.size(3) > Integer.MAX_VALUE / 2) {
-            return false;
-        }
-        return convolutionMode == ConvolutionMode.Truncate
-                || convolutionMode == ConvolutionMode.Strict && x.size(2) % 2 == 0 && x.size(3) % 2 == 0;
+        return simple && h >= 2 && w >= 2
+                && (mode == ConvolutionMode.Truncate || mode == ConvolutionMode.Strict && h % 2 == 0 && w % 2 == 0);
     }
 
     @Override

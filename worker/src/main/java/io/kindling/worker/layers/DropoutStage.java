@@ -8,6 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class DropoutStage extends Stage {
     private final double retain;
     private float[] mask = new float[0];
+    private final float[] chunk = new float[1 << 12];
 
     DropoutStage(int values, double retain) {
         super(values, values);
@@ -37,7 +38,7 @@ final class DropoutStage extends Stage {
 
     // to = from · mask, a chunk at a time through an array (the JIT vectorises that); in place when the same
     private void multiply(FloatBuffer from, FloatBuffer to, int n) {
-        float[] v = new float[Math.min(n, 1 << 12)];
+        float[] v = chunk;
         for (int i0 = 0; i0 < n; i0 += v.length) {
             int m = Math.min(v.length, n - i0);
             from.get(i0, v, 0, m);

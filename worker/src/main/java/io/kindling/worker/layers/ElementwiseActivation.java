@@ -16,6 +16,11 @@ final class ElementwiseActivation {
 
     private final Kind kind;
     private final float alpha; // leaky ReLU's slope
+    // Scratch chunks, reused: each stage has its own instance, and a network runs on one thread at a time
+    private final float[] values = new float[CHUNK];
+    private final float[] grads = new float[CHUNK];
+    private final int[] zChunk = new int[CHUNK];
+    private final int[] dChunk = new int[CHUNK];
 
     private ElementwiseActivation(Kind kind, float alpha) {
         this.kind = kind;
@@ -58,7 +63,7 @@ final class ElementwiseActivation {
             return;
         }
         // A chunk at a time through arrays: the JIT vectorises loops over arrays, not over direct buffers
-        float[] v = new float[Math.min(CHUNK, n)];
+        float[] v = values;
         for (int i0 = 0; i0 < n; i0 += CHUNK) {
             int m = Math.min(CHUNK, n - i0);
             z.get(i0, v, 0, m);
@@ -103,8 +108,8 @@ final class ElementwiseActivation {
         if (kind == Kind.RELU) { // on the values' bits, branch-free: a select on z > 0 mispredicts half the time
             IntPointer zBits = new IntPointer(new FloatPointer(z));
             IntPointer dBits = new IntPointer(new FloatPointer(d));
-            int[] zc = new int[Math.min(CHUNK, n)];
-            int[] dc = new int[zc.length];
+            int[] zc = zChunk;
+            int[] dc = dChunk;
             for (int i0 = 0; i0 < n; i0 += CHUNK) {
                 int m = Math.min(CHUNK, n - i0);
                 zBits.position(i0).get(zc, 0, m);
@@ -114,8 +119,8 @@ final class ElementwiseActivation {
             }
             return;
         }
-        float[] x = new float[Math.min(CHUNK, n)];
-        float[] g = new float[x.length];
+        float[] x = values;
+        float[] g = grads;
         boolean fromOutput = kind == Kind.TANH || kind == Kind.SIGMOID;
         for (int i0 = 0; i0 < n; i0 += CHUNK) {
             int m = Math.min(CHUNK, n - i0);

@@ -263,14 +263,7 @@ public final class FusedStack {
     }
 
     private static PoolingStage pooling(SubsamplingLayer c, int[] image) {
-        boolean two = Arrays.equals(c.getKernelSize(), new int[] {2, 2}) && Arrays.equals(c.getStride(), new int[] {2, 2})
-                && Arrays.equals(c.getPadding(), new int[] {0, 0}) && Arrays.equals(c.getDilation(), new int[] {1, 1});
-        boolean kind = c.getPoolingType() == PoolingType.MAX
-                || c.getPoolingType() == PoolingType.AVG;
-        boolean mode = c.getConvolutionMode() == ConvolutionMode.Truncate
-                || (c.getConvolutionMode() == ConvolutionMode.Strict && image[1] % 2 == 0 && image[2] % 2 == 0);
-        if (!two || !kind || !mode || c.getCnn2dDataFormat() != CNN2DFormat.NCHW || image[1] < 2 || image[2] < 2
-                || c.getIDropout() != null) {
+        if (c.getIDropout() != null || !CpuPooling.handles(c, c.getConvolutionMode(), image[1], image[2])) {
             return null;
         }
         return new PoolingStage(c.getPoolingType() == PoolingType.MAX, image[0], image[1], image[2]);

@@ -27,8 +27,6 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
  */
 public final class FlatStep {
     private static final int CHUNK = 1 << 12;
-    private static final float TINY = 1e-30f;
-    private static final int FLUSH_EVERY = 128;
 
     private final MultiLayerNetwork net;
     private final List<Segment> segments;
@@ -111,7 +109,7 @@ public final class FlatStep {
             if (state.length < k) {
                 state = new float[k][CHUNK];
             }
-            boolean flush = k > 0 && step % FLUSH_EVERY == 0 && optimizer.flushesTinyState();
+            boolean flush = optimizer.flushesAt(step);
             float l2 = (float) s.l2();
             float decay = s.decay() == null ? 0f
                     : (float) (s.decay().getCoeff().valueAt(iteration, epoch) * (s.decay().isApplyLR() ? lr : 1));
@@ -147,7 +145,7 @@ public final class FlatStep {
                 NativeFloats.put(p, m, params, from);
                 for (int j = 0; j < k; j++) {
                     if (flush) {
-                        flushTiny(state[j], m);
+                        TorchOptimizer.flushTiny(state[j], m);
                     }
                     NativeFloats.put(state[j], m, stateBase, j * s.blockLength() + (from - s.blockStart()));
                 }
@@ -170,13 +168,5 @@ public final class FlatStep {
         }
         double coefficient = maxNorm / (Math.sqrt(squares) + 1e-6);
         return coefficient < 1 ? (float) coefficient : 1f;
-    }
-
-    private static void flushTiny(float[] values, int n) {
-        for (int i = 0; i < n; i++) {
-            if (Math.abs(values[i]) < TINY) {
-                values[i] = 0f;
-            }
-        }
     }
 }

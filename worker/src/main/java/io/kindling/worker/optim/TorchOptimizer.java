@@ -1,7 +1,9 @@
 package io.kindling.worker.optim;
 
+import io.kindling.worker.NativeFloats;
 import java.util.HashMap;
 import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -51,6 +53,25 @@ public abstract class TorchOptimizer implements IUpdater {
      */
     protected boolean flushesTinyState() {
         return true;
+    }
+
+    /** How often, in steps, tiny state values are set to zero, and below what magnitude. */
+    static final int FLUSH_EVERY = 128;
+    private static final float TINY = 1e-30f;
+    private static final int CHUNK = 1 << 13;
+
+    /** Whether step {@code step} (1 for the first) ends by flushing tiny state values. */
+    boolean flushesAt(int step) {
+        return step % FLUSH_EVERY == 0 && stateArrays() > 0 && flushesTinyState();
+    }
+
+    /** Sets the first {@code n} values under 1e-30 in magnitude to zero. */
+    static void flushTiny(float[] values, int n) {
+        for (int i = 0; i < n; i++) {
+            if (Math.abs(values[i]) < TINY) {
+                values[i] = 0f;
+            }
+        }
     }
 
     @Override
@@ -157,6 +178,27 @@ public abstract class TorchOptimizer implements IUpdater {
                 shaped[i] = state[i].reshape('c', gradient.shape());
             }
             config.update(gradient, shaped, config.getLearningRate(iteration, epoch), iteration + 1);
+            if (config.flushesAt(iteration + 1)) {
+                for (INDArray array : state) {
+                    flush(array);
+                }
+            }
+        }
+
+        // On the CPU backend, a chunk at a time through an array; elsewhere the state keeps its tiny values
+        private static void flush(INDArray array) {
+            FloatPointer p = NativeFloats.of(array);
+            if (p == null) {
+                return;
+            }
+            long n = array.length();
+            float[] chunk = new float[(int) Math.min(CHUNK, n)];
+            for (long from = 0; from < n; from += CHUNK) {
+                int m = (int) Math.min(CHUNK, n - from);
+                NativeFloats.get(p, from, chunk, m);
+                flushTiny(chunk, m);
+                NativeFloats.put(chunk, m, p, from);
+            }
         }
     }
 }
