@@ -56,13 +56,7 @@ public final class LocalSpark {
     }
 
     private static String warehouse() {
-        try {
-            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kindling-warehouse");
-            dir.toFile().deleteOnExit();
-            return dir.toUri().toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return TempDirs.untilExit("kindling-warehouse").toUri().toString();
     }
 
     public static synchronized void stop() {

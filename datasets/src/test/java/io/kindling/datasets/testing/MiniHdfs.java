@@ -23,7 +23,13 @@ public final class MiniHdfs {
                 conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
                 cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
                 cluster.waitActive();
-                Runtime.getRuntime().addShutdownHook(new Thread(cluster::shutdown));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> { // 250 MB per run otherwise left behind
+                    try {
+                        cluster.shutdown(true);
+                    } finally {
+                        TempDirs.delete(base);
+                    }
+                }));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

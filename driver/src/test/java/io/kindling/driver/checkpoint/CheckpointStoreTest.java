@@ -33,6 +33,7 @@ import org.apache.hadoop.security.UserGroupInformation;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.learning.config.Adam;
 
 /** The checkpoint directory on a real HDFS: atomic saves, verification, fallback, retention, errors. */
@@ -233,8 +234,7 @@ class CheckpointStoreTest {
     }
 
     @Test
-    void aFullDiskFailsTheCheckpointInOneLineAndKeepsTheOneBefore() throws IOException {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("full-disk");
+    void aFullDiskFailsTheCheckpointInOneLineAndKeepsTheOneBefore(@TempDir java.nio.file.Path dir) throws IOException {
         String full = "fulldisk://" + dir + "/ckpt";
         new CheckpointStore(full, FullDiskFileSystem.withRoom(Long.MAX_VALUE), null).save(1, net, state(1));
         CheckpointStore filling = new CheckpointStore(full, FullDiskFileSystem.withRoom(100), null);

@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.learning.config.Adam;
 
 /** Where `--save-model` writes, on a real HDFS: proved writable before training. */
@@ -41,8 +42,7 @@ class ModelWriterTest {
     }
 
     @Test
-    void aFullDiskFailsTheSaveInOneLineAndLeavesNoPartialFile() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("full-disk");
+    void aFullDiskFailsTheSaveInOneLineAndLeavesNoPartialFile(@TempDir java.nio.file.Path dir) throws Exception {
         String uri = "fulldisk://" + dir + "/model.zip";
         MultiLayerNetwork net = new MultiLayerNetwork(TinyNets.mlp(new Adam(0.01)));
         net.init();
