@@ -4,8 +4,9 @@
 Starts a Spark standalone cluster on 127.0.0.1 (deploy/standalone/start-cluster), submits two-epoch
 `kindling train` jobs with deploy/bin/kindling-submit, and reads from each job's log the epoch's
 time, the slowest workers' compute time and the rounds' overhead; the driver JVM's TCP byte
-counters (`ss -tin`) are sampled at the job's progress lines to give the bytes through the driver
-per round. With --baseline CHECKOUT the same jobs also run with another checkout's build (its own
+counters (`ss -tin`) are sampled at every Nth progress line (--bytes-every, 0: never) to give the
+bytes through the driver per round. A sample costs several ms of CPU: taken at every round on two
+cores, it slows the very exchange it measures, so the default samples every 10th. With --baseline CHECKOUT the same jobs also run with another checkout's build (its own
 kindling-submit and job jar) on the same cluster, alternating with this one, so both see the
 machine in the same state.
 
@@ -60,7 +61,7 @@ def driver_bytes(pid):
     return total
 
 
-def run_job(submit, master, data_dir, workers, case, log_path, memory, properties):
+def run_job(submit, master, data_dir, workers, case, log_path, memory, properties, bytes_every):
     """One job of EPOCHS epochs; a result per epoch (the first pays the JVMs' warm-up)."""
     options, per_worker = CASES[case]
     command = [submit, "--master", master, "train", "--epochs", str(EPOCHS), "--workers", str(workers),
@@ -71,14 +72,17 @@ def run_job(submit, master, data_dir, workers, case, log_path, memory, propertie
     if properties and os.path.exists(properties):  # a secured cluster: the jobs need its secret
         env["KINDLING_SPARK_PROPERTIES"] = properties
     samples = {e: [] for e in range(1, EPOCHS + 1)}  # per epoch: (train lines seen, bytes)
+    lines = {}
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         for line in process.stdout:
             log.write(line)
             m = re.match(r"Train Epoch: (\d+) ", line)
             if m:
-                seen = samples[int(m.group(1))]
-                seen.append((len(seen) + 1, driver_bytes(process.pid)))
+                epoch = int(m.group(1))
+                lines[epoch] = lines.get(epoch, 0) + 1
+                if bytes_every and (lines[epoch] - 2) % bytes_every == 0:
+                    samples[epoch].append((lines[epoch], driver_bytes(process.pid)))
         process.wait()
     text = open(log_path).read()
     return [parse(text, case, workers, process.returncode, e, samples[e]) for e in range(1, EPOCHS + 1)]
@@ -105,10 +109,10 @@ def parse(text, case, workers, exit_code, epoch, samples):
         result.update(shuffle=float(shuffle), rounds=int(rounds), compute=float(compute),
                       round_overhead=float(broadcast) + float(aggregation) + float(averaging), segment_overhead=0.0,
                       segments=int(rounds))
-    # Progress lines come one per round (--log-interval 1): bytes between the second and the last line
-    # are rounds 2..n's, without the job's start and end.
-    if len(samples) >= 3:
-        result["driver_bytes_per_round"] = (samples[-1][1] - samples[1][1]) / (samples[-1][0] - samples[1][0])
+    # Progress lines come one per round (--log-interval 1): bytes between the second line and the last
+    # sampled are those rounds', without the job's start and end.
+    if len(samples) >= 2:
+        result["driver_bytes_per_round"] = (samples[-1][1] - samples[0][1]) / (samples[-1][0] - samples[0][0])
     return result
 
 
@@ -137,6 +141,9 @@ def main():
     parser.add_argument("--executor-memory", default="2g", help="heap of each executor")
     parser.add_argument("--executor-offheap", default="3g", help="ND4J's off-heap budget of each executor")
     parser.add_argument("--cluster-dir", default="/tmp/kindling-bench-cluster")
+    parser.add_argument("--bytes-every", default="10",
+                        help="sample the driver's bytes every N progress lines (0: never); a comma list runs "
+                             "each build once per value, alternating")
     parser.add_argument("--insecure", action="store_true",
                         help="a cluster without authentication and encryption (as the results before them)")
     args = parser.parse_args()
@@ -157,12 +164,15 @@ def main():
     try:
         for case in args.cases.split(","):
             for n in range(args.runs):
-                for label, submit in builds:
+                for (label, submit), every in [(b, int(e)) for b in builds for e in args.bytes_every.split(",")]:
                     if label == "baseline" and case.endswith("-local"):
                         continue  # no such option before
-                    log = os.path.join(args.logs, f"cluster-{label}-{case}-w{args.workers}-{n}.log")
+                    if "," in args.bytes_every:
+                        label = f"{label}, bytes every {every}"
+                    log = os.path.join(args.logs, f"cluster-{label.replace(' ', '').replace(',', '-')}-{case}"
+                                                  f"-w{args.workers}-{n}.log")
                     for result in run_job(submit, master, args.data_dir, args.workers, case, log,
-                                          (args.executor_memory, args.executor_offheap), properties):
+                                          (args.executor_memory, args.executor_offheap), properties, every):
                         print(row(label, result), flush=True)
     finally:
         subprocess.run([os.path.join(ROOT, "deploy/standalone/stop-cluster"), "--dir", args.cluster_dir])
