@@ -28,7 +28,7 @@ final class ConvolutionStage extends Stage {
     private final int rows; // in·kH·kW
     private final int positions; // outH·outW
     private float[] x = new float[0];
-    private float[] columns = new float[0];
+    private float[] columns = new float[0]; // one row of the patches matrix, in cache while it moves
     private FloatBuffer patches; // rows × (examples·positions), native
     private FloatPointer patchesPointer;
     private FloatBuffer product; // filters × (examples·positions): the product, then δ in that layout
@@ -72,7 +72,7 @@ final class ConvolutionStage extends Stage {
     @Override
     void reserveMore(int examples) {
         x = new float[examples * in];
-        columns = new float[examples * rows * positions];
+        columns = new float[examples * positions];
         patches = floats((long) examples * rows * positions);
         patchesPointer = new FloatPointer(patches);
         product = floats((long) examples * Math.max(filters, rows) * positions);
@@ -106,8 +106,11 @@ final class ConvolutionStage extends Stage {
     void forward(FloatPointer input, FloatBuffer xValues, int examples, boolean training, FloatPointer params) {
         int cols = examples * positions;
         xValues.get(0, x, 0, examples * in);
-        batch(examples).fill(x, columns);
-        patches.put(0, columns, 0, rows * cols);
+        Im2col im2col = batch(examples);
+        for (int r = 0; r < rows; r++) {
+            im2col.fillRow(r, x, columns, 0);
+            patches.put(r * cols, columns, 0, cols);
+        }
         openblas_nolapack.cblas_sgemm(ROW, NO, NO, filters, cols, rows, 1f, at(params, weights), rows, patchesPointer,
                 cols, 0f, productPointer, cols);
         if (b.length < filters) {
@@ -164,9 +167,12 @@ final class ConvolutionStage extends Stage {
         // The patches' gradient, Wᵀ·δ, overwrites the patches (the weight gradient has read them)
         openblas_nolapack.cblas_sgemm(ROW, TRANS, NO, rows, cols, filters, 1f, at(params, weights), rows,
                 productPointer, cols, 0f, patchesPointer, cols);
-        patches.get(0, columns, 0, rows * cols);
         Arrays.fill(x, 0, examples * in, 0f);
-        batch(examples).accumulate(columns, x);
+        Im2col im2col = batch(examples);
+        for (int r = 0; r < rows; r++) {
+            patches.get(r * cols, columns, 0, cols);
+            im2col.accumulateRow(r, columns, 0, x);
+        }
         deltas.in.put(0, x, 0, examples * in);
         return true;
     }

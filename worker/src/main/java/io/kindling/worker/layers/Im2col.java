@@ -26,34 +26,42 @@ record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, 
 
     /** Writes the matrix, row-major, into the start of {@code into}, from {@code x}, the NCHW input. */
     void fill(float[] x, float[] into) {
-        int o = 0;
-        for (int c = 0; c < channels; c++) {
-            for (int ky = 0; ky < kH; ky++) {
-                for (int kx = 0; kx < kW; kx++) {
-                    int x0 = kx * dW - pW; // input column of output column 0
-                    int first = Math.min(outW, Math.max(0, ceilDiv(-x0, sW))); // first output column inside
-                    int end = Math.max(first, Math.min(outW, ceilDiv(w - x0, sW))); // past the last one
-                    for (int n = 0; n < examples; n++) {
-                        int plane = (n * channels + c) * h * w;
-                        for (int oy = 0; oy < outH; oy++, o += outW) {
-                            int iy = oy * sH + ky * dH - pH;
-                            if (iy < 0 || iy >= h) {
-                                Arrays.fill(into, o, o + outW, 0f);
-                                continue;
-                            }
-                            Arrays.fill(into, o, o + first, 0f);
-                            int row = plane + iy * w + x0;
-                            if (sW == 1) {
-                                System.arraycopy(x, row + first, into, o + first, end - first);
-                            } else {
-                                for (int ox = first; ox < end; ox++) {
-                                    into[o + ox] = x[row + ox * sW];
-                                }
-                            }
-                            Arrays.fill(into, o + end, o + outW, 0f);
-                        }
+        for (int r = 0; r < rows(); r++) {
+            fillRow(r, x, into, r * cols());
+        }
+    }
+
+    /**
+     * Writes row {@code r} of the matrix (weight (channel, ky, kx) = r in row-major order) into
+     * {@code into} from index {@code at}: {@link #cols} values, from {@code x}, the NCHW input. Row by row,
+     * a caller can move each row on while it is still in cache.
+     */
+    void fillRow(int r, float[] x, float[] into, int at) {
+        int c = r / (kH * kW);
+        int ky = r / kW % kH;
+        int kx = r % kW;
+        int o = at;
+        int x0 = kx * dW - pW; // input column of output column 0
+        int first = Math.min(outW, Math.max(0, ceilDiv(-x0, sW))); // first output column inside
+        int end = Math.max(first, Math.min(outW, ceilDiv(w - x0, sW))); // past the last one
+        for (int n = 0; n < examples; n++) {
+            int plane = (n * channels + c) * h * w;
+            for (int oy = 0; oy < outH; oy++, o += outW) {
+                int iy = oy * sH + ky * dH - pH;
+                if (iy < 0 || iy >= h) {
+                    Arrays.fill(into, o, o + outW, 0f);
+                    continue;
+                }
+                Arrays.fill(into, o, o + first, 0f);
+                int row = plane + iy * w + x0;
+                if (sW == 1) {
+                    System.arraycopy(x, row + first, into, o + first, end - first);
+                } else {
+                    for (int ox = first; ox < end; ox++) {
+                        into[o + ox] = x[row + ox * sW];
                     }
                 }
+                Arrays.fill(into, o + end, o + outW, 0f);
             }
         }
     }
@@ -64,31 +72,35 @@ record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, 
      * dropped.
      */
     void accumulate(float[] matrix, float[] x) {
-        int o = 0;
-        for (int c = 0; c < channels; c++) {
-            for (int ky = 0; ky < kH; ky++) {
-                for (int kx = 0; kx < kW; kx++) {
-                    int x0 = kx * dW - pW;
-                    int first = Math.min(outW, Math.max(0, ceilDiv(-x0, sW)));
-                    int end = Math.max(first, Math.min(outW, ceilDiv(w - x0, sW)));
-                    for (int n = 0; n < examples; n++) {
-                        int plane = (n * channels + c) * h * w;
-                        for (int oy = 0; oy < outH; oy++, o += outW) {
-                            int iy = oy * sH + ky * dH - pH;
-                            if (iy < 0 || iy >= h) {
-                                continue;
-                            }
-                            int row = plane + iy * w + x0;
-                            if (sW == 1) { // contiguous: vectorised
-                                for (int ox = first; ox < end; ox++) {
-                                    x[row + ox] += matrix[o + ox];
-                                }
-                            } else {
-                                for (int ox = first; ox < end; ox++) {
-                                    x[row + ox * sW] += matrix[o + ox];
-                                }
-                            }
-                        }
+        for (int r = 0; r < rows(); r++) {
+            accumulateRow(r, matrix, r * cols(), x);
+        }
+    }
+
+    /** {@link #accumulate} for row {@code r} of the matrix alone, read from {@code row} at index {@code at}. */
+    void accumulateRow(int r, float[] row, int at, float[] x) {
+        int c = r / (kH * kW);
+        int ky = r / kW % kH;
+        int kx = r % kW;
+        int o = at;
+        int x0 = kx * dW - pW;
+        int first = Math.min(outW, Math.max(0, ceilDiv(-x0, sW)));
+        int end = Math.max(first, Math.min(outW, ceilDiv(w - x0, sW)));
+        for (int n = 0; n < examples; n++) {
+            int plane = (n * channels + c) * h * w;
+            for (int oy = 0; oy < outH; oy++, o += outW) {
+                int iy = oy * sH + ky * dH - pH;
+                if (iy < 0 || iy >= h) {
+                    continue;
+                }
+                int in = plane + iy * w + x0;
+                if (sW == 1) { // contiguous: vectorised
+                    for (int ox = first; ox < end; ox++) {
+                        x[in + ox] += row[o + ox];
+                    }
+                } else {
+                    for (int ox = first; ox < end; ox++) {
+                        x[in + ox * sW] += row[o + ox];
                     }
                 }
             }
