@@ -3,10 +3,11 @@
 
 Starts a Spark standalone cluster on 127.0.0.1 (deploy/standalone/start-cluster), submits two-epoch
 `kindling train` jobs with deploy/bin/kindling-submit, and reads from each job's log the epoch's
-time, the slowest workers' compute time and the rounds' overhead; the driver JVM's TCP byte
-counters (`ss -tin`) are sampled at every Nth progress line (--bytes-every, 0: never) to give the
-bytes through the driver per round. A sample costs several ms of CPU: taken at every round on two
-cores, it slows the very exchange it measures, so the default samples every 10th. With --baseline CHECKOUT the same jobs also run with another checkout's build (its own
+time, the slowest workers' compute time and the rounds' overhead. The driver JVM's TCP byte
+counters (`ss -tin`) are sampled at every Nth progress line from the second (--bytes-every, 0:
+never) to give the bytes through the driver per round: a sample costs several ms of CPU, and taken
+at every round on two cores it slows the very exchange it measures, so the default is every 10th.
+With --baseline CHECKOUT the same jobs also run with another checkout's build (its own
 kindling-submit and job jar) on the same cluster, alternating with this one, so both see the
 machine in the same state.
 
@@ -81,7 +82,7 @@ def run_job(submit, master, data_dir, workers, case, log_path, memory, propertie
             if m:
                 epoch = int(m.group(1))
                 lines[epoch] = lines.get(epoch, 0) + 1
-                if bytes_every and (lines[epoch] - 2) % bytes_every == 0:
+                if bytes_every and lines[epoch] >= 2 and (lines[epoch] - 2) % bytes_every == 0:
                     samples[epoch].append((lines[epoch], driver_bytes(process.pid)))
         process.wait()
     text = open(log_path).read()

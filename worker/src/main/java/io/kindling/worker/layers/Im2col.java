@@ -37,28 +37,25 @@ record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, 
      * a caller can move each row on while it is still in cache.
      */
     void fillRow(int r, float[] x, float[] into, int at) {
-        int c = r / (kH * kW);
-        int ky = r / kW % kH;
-        int kx = r % kW;
+        Row g = row(r);
+        int first = g.first();
+        int end = g.end();
         int o = at;
-        int x0 = kx * dW - pW; // input column of output column 0
-        int first = Math.min(outW, Math.max(0, ceilDiv(-x0, sW))); // first output column inside
-        int end = Math.max(first, Math.min(outW, ceilDiv(w - x0, sW))); // past the last one
         for (int n = 0; n < examples; n++) {
-            int plane = (n * channels + c) * h * w;
+            int plane = (n * channels + g.c()) * h * w;
             for (int oy = 0; oy < outH; oy++, o += outW) {
-                int iy = oy * sH + ky * dH - pH;
+                int iy = oy * sH + g.ky() * dH - pH;
                 if (iy < 0 || iy >= h) {
                     Arrays.fill(into, o, o + outW, 0f);
                     continue;
                 }
                 Arrays.fill(into, o, o + first, 0f);
-                int row = plane + iy * w + x0;
+                int from = plane + iy * w + g.x0();
                 if (sW == 1) {
-                    System.arraycopy(x, row + first, into, o + first, end - first);
+                    System.arraycopy(x, from + first, into, o + first, end - first);
                 } else {
                     for (int ox = first; ox < end; ox++) {
-                        into[o + ox] = x[row + ox * sW];
+                        into[o + ox] = x[from + ox * sW];
                     }
                 }
                 Arrays.fill(into, o + end, o + outW, 0f);
@@ -67,44 +64,49 @@ record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, 
     }
 
     /**
-     * The reverse of {@link #fill} (col2im): adds each value of {@code matrix} to the input position
-     * it was read from, into {@code x}, the NCHW input's gradient; values read from the padding are
-     * dropped.
+     * The reverse of {@link #fillRow} (col2im, a row at a time): adds each value of row {@code r} of the
+     * matrix, read from {@code values} at index {@code at}, to the input position it was read from, into
+     * {@code x}, the NCHW input's gradient; values read from the padding are dropped.
      */
-    void accumulate(float[] matrix, float[] x) {
-        for (int r = 0; r < rows(); r++) {
-            accumulateRow(r, matrix, r * cols(), x);
-        }
-    }
-
-    /** {@link #accumulate} for row {@code r} of the matrix alone, read from {@code row} at index {@code at}. */
-    void accumulateRow(int r, float[] row, int at, float[] x) {
-        int c = r / (kH * kW);
-        int ky = r / kW % kH;
-        int kx = r % kW;
+    void accumulateRow(int r, float[] values, int at, float[] x) {
+        Row g = row(r);
+        int first = g.first();
+        int end = g.end();
         int o = at;
-        int x0 = kx * dW - pW;
-        int first = Math.min(outW, Math.max(0, ceilDiv(-x0, sW)));
-        int end = Math.max(first, Math.min(outW, ceilDiv(w - x0, sW)));
         for (int n = 0; n < examples; n++) {
-            int plane = (n * channels + c) * h * w;
+            int plane = (n * channels + g.c()) * h * w;
             for (int oy = 0; oy < outH; oy++, o += outW) {
-                int iy = oy * sH + ky * dH - pH;
+                int iy = oy * sH + g.ky() * dH - pH;
                 if (iy < 0 || iy >= h) {
                     continue;
                 }
-                int in = plane + iy * w + x0;
+                int in = plane + iy * w + g.x0();
                 if (sW == 1) { // contiguous: vectorised
                     for (int ox = first; ox < end; ox++) {
-                        x[in + ox] += row[o + ox];
+                        x[in + ox] += values[o + ox];
                     }
                 } else {
                     for (int ox = first; ox < end; ox++) {
-                        x[in + ox * sW] += row[o + ox];
+                        x[in + ox * sW] += values[o + ox];
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Where row {@code r} reads: its channel and kernel row, the input column of output column 0
+     * ({@code x0}), and the output columns whose input lies inside the image, {@code [first, end)}.
+     */
+    private record Row(int c, int ky, int x0, int first, int end) {
+    }
+
+    private Row row(int r) {
+        int kx = r % kW;
+        int x0 = kx * dW - pW;
+        int first = Math.min(outW, Math.max(0, ceilDiv(-x0, sW)));
+        int end = Math.max(first, Math.min(outW, ceilDiv(w - x0, sW)));
+        return new Row(r / (kH * kW), r / kW % kH, x0, first, end);
     }
 
     private static int ceilDiv(int a, int b) {
