@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileUtil;
 
 /**
  * Temporary directories for resources that live as long as the test JVM (an HDFS, a Spark warehouse):
@@ -26,15 +25,8 @@ public final class TempDirs {
         }
     }
 
-    /** Deletes a directory and its contents; what cannot be deleted is left (best effort, for cleanup). */
+    /** Deletes a directory and its contents, as far as it can (cleanup: what cannot go stays). */
     public static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // cleanup only: a file that vanished meanwhile is fine
-        }
+        FileUtil.fullyDelete(dir.toFile());
     }
 }

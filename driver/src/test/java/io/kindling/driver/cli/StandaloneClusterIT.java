@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.datasets.testing.MiniHdfs;
+import io.kindling.datasets.testing.TempDirs;
 import io.kindling.driver.MnistForTests;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -58,9 +59,7 @@ class StandaloneClusterIT {
         if (cluster != null) {
             new ProcessBuilder(script("stop-cluster"), "--dir", cluster.toString()).inheritIO().start()
                     .waitFor(2, TimeUnit.MINUTES);
-            try (var files = Files.walk(cluster)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempDirs.delete(cluster);
         }
     }
 

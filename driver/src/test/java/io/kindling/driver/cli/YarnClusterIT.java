@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindling.datasets.testing.MiniHdfs;
+import io.kindling.datasets.testing.TempDirs;
 import io.kindling.driver.MnistForTests;
 import java.io.File;
 import java.io.IOException;
@@ -78,9 +79,7 @@ class YarnClusterIT {
             yarn.stop();
         }
         if (work != null) {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempDirs.delete(work);
         }
     }
 
