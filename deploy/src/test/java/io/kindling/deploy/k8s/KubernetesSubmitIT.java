@@ -75,7 +75,7 @@ class KubernetesSubmitIT {
                             + "\n" + Podman.run(60, "logs", container).output());
             assertEquals(1000L, played.sc.range(0L, 1000L, 1L, 2).count(), "its tasks ran");
         } finally {
-            Podman.run(120, "rm", "-f", "-t", "0", container);
+            Podman.remove(container);
             delete(dir);
         }
     }

@@ -56,6 +56,26 @@ public final class Podman {
         return exec(command, timeoutSeconds);
     }
 
+    /**
+     * Removes a container, and tries again while it still exists: a removal can fail while the
+     * container is exiting on its own (its driver just stopped), and a container left behind keeps its
+     * image, about 1 GB, on the disk.
+     */
+    public static void remove(String container) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            run(120, "rm", "-f", "-t", "0", container);
+            if (run(60, "container", "exists", container).exitCode() != 0) {
+                return;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Runs podman and asserts it succeeded; returns its standard output. */
     public static String ok(String... args) {
         Result result = run(600, args);

@@ -72,7 +72,7 @@ class StandaloneContainersIT {
     static void stopCluster() throws Exception {
         String containers = Podman.run(60, "ps", "-a", "--format", "{{.Names}}").stdout();
         for (String name : containers.lines().filter(n -> n.startsWith(PREFIX)).toList()) {
-            Podman.run(120, "rm", "-f", "-t", "0", name);
+            Podman.remove(name);
         }
         if (work != null) {
             try (var files = Files.walk(work)) {
