@@ -11,15 +11,19 @@ import java.util.List;
  * @param coordinator      the name of the driver's RPC endpoint that synchronises the tasks
  * @param blocks           a prefix unique to the job for the names of the segment's blocks
  * @param segment          the segment's id: a new one for every attempt
- * @param firstRound       the first round (0-based within the epoch) and how many may follow: the
- *                         driver may end the segment sooner, and says so when the tasks average
+ * @param firstRound       the first round (0-based within the epoch) and how many may follow: task 0
+ *                         ends the segment sooner, after {@code seconds}, and tells the others in its
+ *                         contributions
  * @param tasks            tasks of the barrier stage; each hosts a contiguous run of workers
  * @param workers          the job's workers: model copies averaged every round
  * @param averagesUpdaterState   whether rounds average the updater state with the parameters; if not,
  *                         each worker keeps its own until the segment averages them at its end
+ * @param seconds          about how long the segment trains: the first round task 0 starts after
+ *                         this long is its last
  */
 public record SegmentPlan(String coordinator, String blocks, long segment, int epoch, int firstRound, int rounds,
-                          int tasks, int workers, double learningRate, boolean averagesUpdaterState)
+                          int tasks, int workers, double learningRate, boolean averagesUpdaterState,
+                          double seconds)
         implements Serializable {
 
     /** The workers task {@code task} hosts. */

@@ -3,7 +3,6 @@ package io.kindling.worker;
 import io.kindling.datasets.Example;
 import io.kindling.datasets.Shard;
 import io.kindling.worker.exchange.AllReduce;
-import io.kindling.worker.exchange.PeerBlocks;
 import io.kindling.worker.exchange.Rendezvous;
 import io.kindling.worker.exchange.SyncMessage;
 import io.kindling.worker.optim.LearningRates;
@@ -77,11 +76,12 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
         MinibatchAssembler assembler = cfg.assembler();
         Trace trace = cfg.traceExamples() ? new Trace() : null;
 
+        Rendezvous driver = Rendezvous.connect(plan.coordinator(), context);
         try (Prefetch<List<List<Example>>> chunks = new Prefetch<>(rounds, context);
-             PeerBlocks blocks = new PeerBlocks();
-             AllReduce exchange = AllReduce.join(Rendezvous.connect(plan.coordinator(), context), blocks, context,
-                     plan.blocks(), plan.segment(), task, plan.hostOf())) {
+             AllReduce exchange = AllReduce.join(driver, context, plan.blocks(), plan.segment(), task, plan.hostOf(),
+                     plan.seconds())) {
             long joined = System.nanoTime();
+            long roundBegan = joined;
             long readNanos = 0;
             long fitNanos = 0;
             boolean more = true;
@@ -113,15 +113,19 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
                     exchange.contribute(round, worker, model, fit.examples(), fit.minibatches());
                     total = total.plus(fit);
                 }
-                AllReduce.Average average = exchange.average(round, new SyncMessage(SyncMessage.Kind.TRAINED,
-                        plan.segment(), round, task, total.examples(), total.lossSum(), total.minibatches(),
-                        total.nanos()), model);
+                AllReduce.Average average = exchange.average(round, model);
+                long averaged = System.nanoTime();
+                driver.report(new SyncMessage(SyncMessage.Kind.TRAINED, plan.segment(), round, task, total.examples(),
+                        total.lossSum(), total.minibatches(), total.nanos(), averaged - roundBegan));
+                roundBegan = averaged;
                 net.setIterationCount(iteration + average.maxSteps());
                 fitNanos += total.nanos();
                 more = average.more();
             }
             if (!averagedState) {
-                averageUpdaterStates(exchange, net, task, hosted, ownStates, examplesTrained);
+                averageUpdaterStates(exchange, net, hosted, ownStates, examplesTrained);
+                driver.report(new SyncMessage(SyncMessage.Kind.TRAINED, plan.segment(), plan.stateRound(), task, 0, 0,
+                        0, 0, System.nanoTime() - roundBegan));
             }
             exchange.finish();
             log(task, hosted, done, exchange, (joined - began) / 1e9, readNanos / 1e9, fitNanos / 1e9,
@@ -133,28 +137,24 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
     private void log(int task, Shard hosted, int rounds, AllReduce exchange, double start, double read, double fit,
                      double total) {
         LOG.info(String.format(Locale.ROOT, "segment %d, epoch %d, rounds %d-%d, task %d of %d (workers %d-%d): %.2f s:"
-                        + " start %.2f s, read %.2f s, fit %.2f s, publish %.2f s, wait %.2f s, reduce %.2f s, wait %.2f s,"
-                        + " gather %.2f s; %.1f MB read from blocks", plan.segment(), plan.epoch(), plan.firstRound() + 1,
+                        + " start %.2f s, read %.2f s, fit %.2f s, push %.2f s, wait %.2f s, reduce %.2f s, gather %.2f s;"
+                        + " %.1f MB received", plan.segment(), plan.epoch(), plan.firstRound() + 1,
                 plan.firstRound() + rounds, task, plan.tasks(), hosted.first(), hosted.first() + hosted.count() - 1,
-                total, start, read, fit, exchange.seconds(AllReduce.Phase.PUBLISH),
-                exchange.seconds(AllReduce.Phase.WAIT_TRAINED), exchange.seconds(AllReduce.Phase.REDUCE),
-                exchange.seconds(AllReduce.Phase.WAIT_AVERAGED), exchange.seconds(AllReduce.Phase.GATHER),
-                exchange.bytesFetched() / 1e6));
+                total, start, read, fit, exchange.seconds(AllReduce.Phase.PUSH), exchange.seconds(AllReduce.Phase.WAIT),
+                exchange.seconds(AllReduce.Phase.REDUCE), exchange.seconds(AllReduce.Phase.GATHER),
+                exchange.bytesReceived() / 1e6));
     }
 
     /** The example-weighted mean of the workers' own updater states, into {@code net}'s. */
-    private void averageUpdaterStates(AllReduce exchange, MultiLayerNetwork net, int task, Shard hosted,
+    private void averageUpdaterStates(AllReduce exchange, MultiLayerNetwork net, Shard hosted,
                                       FlatVector[] ownStates, long[] examplesTrained) {
         int round = plan.stateRound();
         FlatVector state = FlatVector.updaterState(net);
-        long examples = 0;
         for (int h = 0; h < hosted.count(); h++) {
             exchange.contribute(round, hosted.first() + h, ownStates[h] != null ? ownStates[h] : state,
                     examplesTrained[h], 0);
-            examples += examplesTrained[h];
         }
-        exchange.average(round, new SyncMessage(SyncMessage.Kind.TRAINED, plan.segment(), round, task, examples, 0,
-                0, 0), state);
+        exchange.average(round, state);
     }
 
     /** Fits {@code chunk} in minibatches, with dropout seeded by (seed, epoch, round, worker). */

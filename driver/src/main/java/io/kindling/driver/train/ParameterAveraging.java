@@ -11,7 +11,7 @@ import io.kindling.worker.SegmentPlan;
 import io.kindling.worker.SegmentResult;
 import io.kindling.worker.SegmentTask;
 import io.kindling.worker.WorkerConfig;
-import io.kindling.worker.exchange.PeerBlocks;
+import io.kindling.worker.exchange.PeerTransport;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -36,12 +36,12 @@ import scala.reflect.ClassTag$;
  * reshuffled into one chunk per worker and round ({@link EpochShuffle}); the epoch's rounds are
  * trained in segments, each one Spark barrier stage whose tasks live for all of its rounds
  * ({@link SegmentTask}): they keep their network and optimiser state, fit k minibatches per worker,
- * and average the workers' models among themselves every round through their executors'
- * BlockManagers. The driver only counts arrivals ({@link RoundCoordinator}) and sees the model at
- * the segments' ends. A segment lasts about {@code segmentSeconds}: that is what an executor lost
+ * and average the workers' models among themselves every round, pushing slices to each other over
+ * Spark's network transport ({@link io.kindling.worker.exchange.AllReduce}). The driver only counts
+ * the rounds' reports ({@link RoundCoordinator}) and sees the model at the segments' ends. A segment lasts about {@code segmentSeconds}: that is what an executor lost
  * mid-epoch costs, since a failed segment is trained again from its start, with the same seeds, so
  * the result is the one an undisturbed run gives. Under a local master the same code runs, the tasks
- * reading each other's blocks from memory.
+ * pushing to each other over loopback.
  */
 public final class ParameterAveraging implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ParameterAveraging.class);
@@ -132,7 +132,7 @@ public final class ParameterAveraging implements AutoCloseable {
 
     /**
      * Trains rounds from {@code first} on, up to {@code count} of them, in one barrier stage and
-     * updates {@code model}; returns how many rounds it trained. The coordinator ends the segment
+     * updates {@code model}; returns how many rounds it trained. Task 0 ends the segment
      * after about segmentSeconds (with local updater states, only at the epoch's end). A failed stage
      * that lost an executor is trained again from the same model, up to Spark's
      * {@code spark.stage.maxConsecutiveAttempts} times; any other failure ends the job.
@@ -143,11 +143,11 @@ public final class ParameterAveraging implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             int tasks = Math.min(workers, taskSlots());
             SegmentPlan plan = new SegmentPlan(coordinator.name(), blocks, nextSegment++, progress.epoch, first, count,
-                    tasks, workers, lr, settings.averageUpdaterState());
+                    tasks, workers, lr, settings.averageUpdaterState(), settings.averageUpdaterState()
+                    ? settings.segmentSeconds() : Double.POSITIVE_INFINITY);
             Epoch before = progress.copy();
             int lostBefore = losses.count.get();
-            RoundCoordinator.Attempt watch = coordinator.open(plan, settings.averageUpdaterState()
-                    ? settings.segmentSeconds() : Double.POSITIVE_INFINITY);
+            RoundCoordinator.Attempt watch = coordinator.open(plan);
             Broadcast<ModelState> start = sc.broadcast(model);
             long submitted = System.nanoTime();
             try {
@@ -248,7 +248,7 @@ public final class ParameterAveraging implements AutoCloseable {
     }
 
     /**
-     * Whether the failure came with an executor lost (or its shuffle output, or a peer's blocks),
+     * Whether the failure came with an executor lost (or its shuffle output, or a push to a peer),
      * rather than from the job itself, which would fail the same way again.
      */
     private boolean lostExecutor(int lostBefore, RuntimeException failure) {
@@ -259,7 +259,7 @@ public final class ParameterAveraging implements AutoCloseable {
         }
         String message = String.valueOf(failure.getMessage());
         return losses.count.get() > lostBefore || message.contains("ExecutorLostFailure")
-                || message.contains("FetchFailed") || message.contains(PeerBlocks.FETCH_FAILED);
+                || message.contains("FetchFailed") || message.contains(PeerTransport.SEND_FAILED);
     }
 
     /** The cause of a failed barrier stage in one line: Spark puts it after a line naming the task. */
@@ -295,7 +295,6 @@ public final class ParameterAveraging implements AutoCloseable {
         int retries;
         RoundSplit split = new RoundSplit(0, 0, 0);
         double roundWalls; // this segment's rounds so far
-        long lastRoundAt;
 
         Epoch(int epoch, int rounds, double shuffleSeconds) {
             this.epoch = epoch;
@@ -318,14 +317,11 @@ public final class ParameterAveraging implements AutoCloseable {
             retries = saved.retries;
             split = saved.split;
             roundWalls = 0;
-            lastRoundAt = 0;
         }
 
         /** Takes in an averaged round; the end-of-segment average of updater states counts as exchange. */
         void round(RoundCoordinator.Attempt watch, RoundCoordinator.Round r, RoundListener listener) {
-            long since = lastRoundAt != 0 ? lastRoundAt : watch.startedNanos;
-            double wall = (r.atNanos() - since) / 1e9;
-            lastRoundAt = r.atNanos();
+            double wall = r.maxRoundNanos() / 1e9;
             roundWalls += wall;
             if (r.round() >= watch.plan.firstRound() + watch.plan.rounds()) {
                 split = split.plus(0, wall, 0);
@@ -347,7 +343,6 @@ public final class ParameterAveraging implements AutoCloseable {
             segments++;
             retries += retried ? 1 : 0;
             roundWalls = 0;
-            lastRoundAt = 0;
         }
 
         EpochStats stats(double seconds) {

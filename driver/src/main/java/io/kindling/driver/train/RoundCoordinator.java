@@ -20,11 +20,12 @@ import scala.runtime.AbstractPartialFunction;
 import scala.runtime.BoxedUnit;
 
 /**
- * The driver's side of the tasks' synchronisation: an endpoint on Spark's RPC environment that
- * answers a segment's tasks when all of them have arrived at the same point (their addresses at the
- * start, then twice a round, then the end). It receives metadata only, a few numbers per task and
- * round, and passes each averaged round's totals to the training loop as a {@link Round}. One
- * segment attempt is open at a time; messages of any other are refused, which ends their tasks.
+ * The driver's side of the tasks' coordination: an endpoint on Spark's RPC environment. It answers a
+ * segment's tasks when all of them have arrived at its start (with every task's address) and at its
+ * end, and in between receives each task's one-way report of every round: metadata only, a few
+ * numbers per task and round. Once every task has reported a round it passes the round's totals to
+ * the training loop as a {@link Round}. One segment attempt is open at a time; messages of any other
+ * are refused (its tasks' waits fail) or dropped (its reports).
  */
 final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
     private final RpcEnv rpcEnv = SparkEnv.get().rpcEnv();
@@ -41,17 +42,18 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
         return name;
     }
 
-    /** A round the tasks averaged: totals over all workers, and when the driver saw it complete. */
-    record Round(int round, long examples, double lossSum, int minibatches, long maxComputeNanos, long atNanos) {
+    /**
+     * A round every task reported: totals over all workers, the slowest task's fitting time and the
+     * longest round as a task timed it (from its previous average to this one's).
+     */
+    record Round(int round, long examples, double lossSum, int minibatches, long maxComputeNanos,
+                 long maxRoundNanos) {
     }
 
-    /**
-     * Starts counting arrivals of {@code plan}'s tasks; rounds come out of the returned attempt. The
-     * first round averaged {@code seconds} or more after the tasks joined is the segment's last.
-     */
-    synchronized Attempt open(SegmentPlan plan, double seconds) {
+    /** Starts counting arrivals and reports of {@code plan}'s tasks; rounds come out of the returned attempt. */
+    synchronized Attempt open(SegmentPlan plan) {
         fail(open, "a newer segment attempt started");
-        open = new Attempt(plan, seconds);
+        open = new Attempt(plan);
         return open;
     }
 
@@ -63,31 +65,34 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
         }
     }
 
-    /** One attempt at a segment: the rounds it averaged so far, in order, and when it began. */
+    /** One attempt at a segment: the rounds it averaged so far, in order. */
     static final class Attempt {
         final SegmentPlan plan;
         final BlockingQueue<Round> rounds = new LinkedBlockingQueue<>();
-        volatile long startedNanos; // every task had joined
-        volatile int averaged; // training rounds averaged: the segment's length once it is over
-        private final double seconds;
+        volatile int averaged; // training rounds reported: the segment's length once it is over
         private final String[] addresses;
-        private final Map<String, Gate> gates = new HashMap<>();
-        private final Map<Integer, Gate> trained = new HashMap<>(); // a round's totals, until it is averaged
+        private final Map<String, Gate> gates = new HashMap<>(); // the start and the end
+        private final Map<Integer, Totals> reported = new HashMap<>(); // a round's reports so far
 
-        Attempt(SegmentPlan plan, double seconds) {
+        Attempt(SegmentPlan plan) {
             this.plan = plan;
-            this.seconds = seconds;
             this.addresses = new String[plan.tasks()];
         }
     }
 
-    /** The tasks that arrived at one point, waiting for the others. */
+    /** The tasks that arrived at the start or the end, waiting for the others. */
     private static final class Gate {
         final List<RpcCallContext> waiting = new ArrayList<>();
+    }
+
+    /** A round's reports so far. */
+    private static final class Totals {
+        int tasks;
         long examples;
         double lossSum;
         int minibatches;
         long maxComputeNanos;
+        long maxRoundNanos;
     }
 
     @Override
@@ -96,11 +101,32 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
     }
 
     @Override
+    public PartialFunction<Object, BoxedUnit> receive() {
+        return new AbstractPartialFunction<>() {
+            @Override
+            public boolean isDefinedAt(Object message) {
+                SyncMessage sync = SyncMessage.fromWire(message);
+                return sync != null && sync.kind() == SyncMessage.Kind.TRAINED;
+            }
+
+            @Override
+            public <A1, B1> B1 applyOrElse(A1 message, Function1<A1, B1> otherwise) {
+                if (!isDefinedAt(message)) {
+                    return otherwise.apply(message);
+                }
+                report(SyncMessage.fromWire(message));
+                return null;
+            }
+        };
+    }
+
+    @Override
     public PartialFunction<Object, BoxedUnit> receiveAndReply(RpcCallContext context) {
         return new AbstractPartialFunction<>() {
             @Override
             public boolean isDefinedAt(Object message) {
-                return SyncMessage.Hello.fromWire(message) != null || SyncMessage.fromWire(message) != null;
+                SyncMessage sync = SyncMessage.fromWire(message);
+                return SyncMessage.Hello.fromWire(message) != null || sync != null && sync.kind() == SyncMessage.Kind.DONE;
             }
 
             @Override
@@ -114,6 +140,31 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
         };
     }
 
+    /** A task's round report; a stale attempt's is dropped (Spark ends its tasks). */
+    private synchronized void report(SyncMessage sync) {
+        Attempt attempt = open;
+        if (attempt == null || attempt.plan.segment() != sync.segment() || sync.task() < 0
+                || sync.task() >= attempt.plan.tasks()) {
+            return;
+        }
+        Totals totals = attempt.reported.computeIfAbsent(sync.round(), r -> new Totals());
+        totals.tasks++;
+        totals.examples += sync.examples();
+        totals.lossSum += sync.lossSum();
+        totals.minibatches += sync.minibatches();
+        totals.maxComputeNanos = Math.max(totals.maxComputeNanos, sync.computeNanos());
+        totals.maxRoundNanos = Math.max(totals.maxRoundNanos, sync.roundNanos());
+        if (totals.tasks < attempt.plan.tasks()) {
+            return;
+        }
+        attempt.reported.remove(sync.round());
+        if (sync.round() < attempt.plan.firstRound() + attempt.plan.rounds()) {
+            attempt.averaged++;
+        }
+        attempt.rounds.add(new Round(sync.round(), totals.examples, totals.lossSum, totals.minibatches,
+                totals.maxComputeNanos, totals.maxRoundNanos));
+    }
+
     private synchronized void arrive(Object message, RpcCallContext context) {
         SyncMessage.Hello hello = SyncMessage.Hello.fromWire(message);
         SyncMessage sync = hello == null ? SyncMessage.fromWire(message) : null;
@@ -124,43 +175,19 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
             context.sendFailure(new IllegalStateException("training segment " + segment + " is no longer running"));
             return;
         }
-        String key = hello != null ? "hello" : sync.kind() + "/" + sync.round();
+        String key = hello != null ? "hello" : "done";
         Gate gate = attempt.gates.computeIfAbsent(key, k -> new Gate());
         gate.waiting.add(context);
         if (hello != null) {
             attempt.addresses[task] = hello.peer();
-        } else if (sync.kind() == SyncMessage.Kind.TRAINED || sync.kind() == SyncMessage.Kind.ROUND) {
-            gate.examples += sync.examples();
-            gate.lossSum += sync.lossSum();
-            gate.minibatches += sync.minibatches();
-            gate.maxComputeNanos = Math.max(gate.maxComputeNanos, sync.computeNanos());
         }
         if (gate.waiting.size() < attempt.plan.tasks()) {
             return;
         }
         attempt.gates.remove(key);
-        long now = System.nanoTime();
-        // A round ends at its AVERAGED point, or at its only one when every task averages on its own.
-        boolean ends = sync != null
-                && (sync.kind() == SyncMessage.Kind.AVERAGED || sync.kind() == SyncMessage.Kind.ROUND);
-        boolean more = !ends || sync.round() + 1 < attempt.plan.firstRound() + attempt.plan.rounds()
-                && (now - attempt.startedNanos) / 1e9 < attempt.seconds;
-        Object reply = hello != null ? attempt.addresses.clone() : Boolean.valueOf(more);
+        Object reply = hello != null ? attempt.addresses.clone() : Boolean.TRUE;
         for (RpcCallContext waiting : gate.waiting) {
             waiting.reply(reply);
-        }
-        if (hello != null) {
-            attempt.startedNanos = now;
-        } else if (sync.kind() == SyncMessage.Kind.TRAINED) {
-            attempt.trained.put(sync.round(), gate);
-        } else if (ends) {
-            Gate totals = attempt.trained.getOrDefault(sync.round(), gate);
-            attempt.trained.remove(sync.round());
-            if (sync.round() < attempt.plan.firstRound() + attempt.plan.rounds()) {
-                attempt.averaged++;
-            }
-            attempt.rounds.add(new Round(sync.round(), totals.examples, totals.lossSum, totals.minibatches,
-                    totals.maxComputeNanos, now));
         }
     }
 

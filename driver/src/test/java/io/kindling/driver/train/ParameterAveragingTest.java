@@ -24,10 +24,8 @@ import io.kindling.worker.WorkerConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.BlockId;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -195,7 +193,7 @@ class ParameterAveragingTest {
         assertTrue(maxAbsDiff(weightedMean(params, weights), model.params()) <= 1e-5, "params differ");
         assertTrue(maxAbsDiff(weightedMean(updater, weights), model.updaterState()) <= 1e-5, "updater state differs");
         assertEquals(workers == 2 ? 3 : 2, model.iteration());
-        assertEquals(0, exchangeBlocks(), "every task removed its blocks");
+        assertNoExchangeLeft();
     }
 
     @Test
@@ -274,7 +272,7 @@ class ParameterAveragingTest {
             assertArrayEquals(models[0].updaterState(), other.updaterState());
             assertEquals(models[0].iteration(), other.iteration());
         }
-        assertEquals(0, exchangeBlocks(), "every segment removes its blocks");
+        assertNoExchangeLeft();
     }
 
     @Test
@@ -349,17 +347,29 @@ class ParameterAveragingTest {
                     RoundListener.NONE);
             assertEquals(n, stats.examples(), "the context still trains");
         }
-        assertEquals(0, exchangeBlocks(), "the failed segment's blocks are gone too");
+        assertNoExchangeLeft();
     }
 
-    /** Averaging blocks left in the (driver's, here the only) BlockManager. */
-    private static int exchangeBlocks() {
-        return SparkEnv.get().blockManager().getMatchingBlockIds(new scala.runtime.AbstractFunction1<BlockId, Object>() {
-            @Override
-            public Object apply(BlockId id) {
-                return id.name().startsWith("test_kindling-");
+    /**
+     * Every task closed its end of the exchange: its server's and clients' I/O threads (named after
+     * the transport's module) stop within Netty's graceful shutdown, a few seconds.
+     */
+    private static void assertNoExchangeLeft() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        List<String> left;
+        do {
+            left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                    .filter(n -> n.startsWith("kindling-server") || n.startsWith("kindling-client")).toList();
+            if (left.isEmpty()) {
+                return;
             }
-        }).size();
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("exchange threads still running after 30 s: " + left);
     }
 
     private static WorkerConfig config(MultiLayerConfiguration conf, int k) {

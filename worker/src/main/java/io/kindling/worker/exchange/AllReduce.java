@@ -17,24 +17,24 @@ import org.apache.spark.TaskKilledException;
 /**
  * The example-weighted average of the workers' model vectors, computed by the tasks of a training
  * segment among themselves: a reduce-scatter, then an all-gather. The vector is cut into one slice
- * per task; every worker publishes its vector's slices as blocks in its executor's BlockManager; the
- * owner of each slice fetches that slice from every worker and averages it; every task then fetches
- * the averaged slices it does not own. Each task sends and receives about twice the vector per round
- * whatever the number of tasks, and the driver only sees that everyone has arrived at each step
- * ({@link Rendezvous}). A task may host several workers (more workers than task slots); their
- * contributions are averaged individually, in worker order, so the result does not depend on how
- * workers are spread over tasks.
+ * per task; every worker pushes its vector's slices to their owners ({@link PeerTransport}); the
+ * owner of each slice averages it as the workers' pieces arrive and pushes the average to every other
+ * task. Each task sends and receives about twice the vector per round whatever the number of tasks.
+ * Nobody asks for anything or waits at a barrier: a task waits only for the bytes it needs, in its
+ * own {@link Inbox}. The driver gets each task's numbers for the round by a one-way message, and
+ * task 0 decides when the segment ends (after about its target time): the flag travels in the header
+ * of every contribution task 0's workers push. A task may host several workers (more workers than
+ * task slots); their contributions are averaged individually, in worker order, so the result does not
+ * depend on how workers are spread over tasks.
  *
- * <p>With two tasks (or one) and a vector of at most {@link #WHOLE} values, each task instead fetches
- * the other's whole contribution and averages every value itself: the same bytes each way, one
- * synchronisation and one round trip fewer per round, the same bits. Contributions then alternate
- * between two sets of buffers, since the other task may still be reading a round's while this one
- * publishes the next.
+ * <p>With two tasks (or one) and a vector of at most {@link #WHOLE} values, each task instead pushes
+ * its whole contribution to the other and averages every value itself: the same bytes each way,
+ * one hop fewer per round, the same bits. Contributions are then copies, alternating between two
+ * sets of buffers, since a push of one round may still be in flight while the task trains the next.
  *
- * <p>Slices travel in pieces of at most {@link #PIECE} values, one block each, all requested at once:
- * averaging a piece overlaps with the next ones arriving, and the sender never hands the socket more
- * than a piece at a time. A block is {@code [examples: long][steps: int][values: int]} and then the
- * values, little-endian.
+ * <p>Slices travel in pieces of at most {@link #PIECE} values, one push each: averaging a piece
+ * overlaps with the next ones arriving. A block is {@code [examples: long][steps: int][values:
+ * int][flags: int]} and then the values, little-endian ({@link Inbox}).
  */
 public final class AllReduce implements AutoCloseable {
     /** Values per block: 1 MiB. */
@@ -45,93 +45,123 @@ public final class AllReduce implements AutoCloseable {
      * latency rules, and the same 37 ms for 14 MB, where bandwidth does.
      */
     static final long WHOLE = 1 << 21;
-    private static final int HEADER = Long.BYTES + 2 * Integer.BYTES;
+    private static final int HEADER = Inbox.HEADER;
+    private static final int MORE = 1; // flags: the segment goes on after this round (task 0's word)
+    /**
+     * How long a task goes on waiting after one of its pushes failed before it fails itself. A peer
+     * that failed on its own (a bad record) closes its server at once, and Spark then ends this task
+     * too: the stage's failure must be the peer's, not this push's, or it would read as an executor
+     * lost and be retried.
+     */
+    private static final long PUSH_FAILURE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Rendezvous rendezvous;
-    private final PeerBlocks blocks;
-    private final TaskContext context;
+    private final Inbox inbox;
+    private final PeerTransport transport;
     private final String prefix;
     private final long segment;
     private final int task;
     private final Peer[] peers;
     private final int[] hostOf;
+    private final int hostedHere; // workers this task hosts
+    private final double seconds;
+    private final long joinedNanos;
     private final WeightedMean mean = new WeightedMean();
     private final ByteBuffer gathered = BlockReader.gatherBuffer();
-    // Buffers reused from round to round: a block's buffer is free again once the block is removed.
-    private final int hostedHere; // workers this task hosts
+    // Buffers reused from round to round, once the pushes that read them have completed.
     private final Map<Integer, Piece[][][]> contributions = new HashMap<>(); // worker → [set][slice][piece]
-    private final List<String> contributed = new ArrayList<>(); // published contributions, until read
-    private ByteBuffer[] reduced = new ByteBuffer[0]; // this task's slice, by piece
-    private final List<String> published = new ArrayList<>(); // averaged pieces, removed a round later
+    private ByteBuffer[] reduced = new ByteBuffer[0]; // this task's averaged slice, by piece
+    private final List<List<CompletableFuture<Void>>> pushed = List.of(new ArrayList<>(), new ArrayList<>()); // by set
+    private final List<CompletableFuture<Void>> pushedAverages = new ArrayList<>();
     private final long[] nanos = new long[Phase.values().length];
-    private long bytesFetched;
+    private long bytesReceived;
     private int exchanges; // averages completed
+    private int lastContribution = Integer.MIN_VALUE; // the round contributed to last
+    private boolean more = true; // task 0's decision for that round
+    private long pushFailedAt; // when a push of this task was first seen failed; 0: none
 
     /** The parts of a round's exchange, timed for the task's log. */
     public enum Phase {
-        /** copying the workers' vectors into blocks and publishing them */
-        PUBLISH,
-        /** waiting at the first synchronisation point: for the slowest worker's fitting, mostly */
-        WAIT_TRAINED,
-        /** fetching this task's slice from every worker and averaging it */
+        /** copying the workers' vectors where they must be copied, and pushing them */
+        PUSH,
+        /** waiting for other tasks' blocks: for the slowest worker's fitting, mostly */
+        WAIT,
+        /** averaging this task's slice and writing it into the model */
         REDUCE,
-        /** waiting for every slice to be averaged */
-        WAIT_AVERAGED,
-        /** fetching the averaged slices and writing them into the model */
+        /** writing the averaged slices of the other tasks into the model */
         GATHER
     }
 
     /**
      * One piece of a worker's contribution: its block's bytes, or its header when the values are
-     * published in place ({@code values}, a view of the network's own memory).
+     * pushed in place ({@code values}, a view of the network's own memory).
      */
     private record Piece(ByteBuffer bytes, ByteBuffer values) {
         ByteBuffer[] chunks() {
             return values == null ? new ByteBuffer[] {bytes} : new ByteBuffer[] {bytes, values};
         }
+
+        ByteBuffer header() {
+            return bytes.duplicate().position(0).limit(HEADER);
+        }
+
+        ByteBuffer body() {
+            return values != null ? values.duplicate() : bytes.duplicate().position(HEADER);
+        }
     }
 
-    private AllReduce(Rendezvous rendezvous, PeerBlocks blocks, TaskContext context, String prefix, long segment,
-                      int task, Peer[] peers, int[] hostOf) {
+    private AllReduce(Rendezvous rendezvous, Inbox inbox, PeerTransport transport, String prefix, long segment,
+                      int task, Peer[] peers, int[] hostOf, double seconds) {
         this.rendezvous = rendezvous;
-        this.blocks = blocks;
-        this.context = context;
+        this.inbox = inbox;
+        this.transport = transport;
         this.prefix = prefix;
         this.segment = segment;
         this.task = task;
         this.peers = peers;
         this.hostOf = hostOf;
         this.hostedHere = (int) java.util.Arrays.stream(hostOf).filter(host -> host == task).count();
+        this.seconds = seconds;
+        this.joinedNanos = System.nanoTime();
     }
 
     /**
-     * Joins the segment: tells the driver this task's address and learns every other task's.
+     * Joins the segment: starts this task's end of the exchange, tells the driver its address and
+     * learns every other task's.
      *
-     * @param prefix a name unique to the job, which every block of the segment's tasks starts with
-     * @param hostOf for each worker, the task hosting it
+     * @param prefix  a name unique to the job, which every block of the segment's tasks starts with
+     * @param hostOf  for each worker, the task hosting it
+     * @param seconds task 0 ends the segment after the first round it starts this long after joining
      */
-    public static AllReduce join(Rendezvous rendezvous, PeerBlocks blocks, TaskContext context, String prefix,
-                                 long segment, int task, int[] hostOf) {
-        String[] addresses = rendezvous.hello(new SyncMessage.Hello(segment, task, blocks.self().toString()));
-        Peer[] peers = new Peer[addresses.length];
-        for (int t = 0; t < addresses.length; t++) {
-            peers[t] = Peer.parse(addresses[t]);
+    public static AllReduce join(Rendezvous rendezvous, TaskContext context, String prefix, long segment, int task,
+                                 int[] hostOf, double seconds) {
+        String name = prefix + "-" + segment;
+        Inbox inbox = new Inbox(context, PIECE);
+        PeerTransport transport = PeerTransport.start(inbox, name + "-");
+        try {
+            String[] addresses = rendezvous.hello(new SyncMessage.Hello(segment, task, transport.self().toString()));
+            Peer[] peers = new Peer[addresses.length];
+            for (int t = 0; t < addresses.length; t++) {
+                peers[t] = Peer.parse(addresses[t]);
+            }
+            return new AllReduce(rendezvous, inbox, transport, name, segment, task, peers, hostOf, seconds);
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
         }
-        return new AllReduce(rendezvous, blocks, context, prefix + "-" + segment, segment, task, peers, hostOf);
     }
 
     /**
-     * The averaged round's totals over all workers, and whether the segment goes on after it (the
-     * driver ends a segment after about its target time).
+     * The averaged round's totals over all workers, and whether the segment goes on after it.
      */
     public record Average(long examples, int maxSteps, boolean more) {
     }
 
     /**
-     * Publishes worker {@code worker}'s vector as its contribution to round {@code round}, weighted
+     * Pushes worker {@code worker}'s vector as its contribution to round {@code round}, weighted
      * by {@code examples} (none: it takes no part in the average). Every worker the task hosts
      * contributes to every round, with 0 examples when it had none. When the task hosts one worker
-     * and the vector is averaged in slices, its values are published in place: the vector must not
+     * and the vector is averaged in slices, its values are pushed in place: the vector must not
      * change until {@link #average} returns (a task hosting several workers may reload its network
      * between them: their vectors are copied).
      */
@@ -139,10 +169,18 @@ public final class AllReduce implements AutoCloseable {
         long start = System.nanoTime();
         long length = vector.length();
         int slices = slices(length);
-        // In place when nothing changes the values before every owner has read them, after the
-        // second synchronisation point (whole vectors alternate between two copies instead).
+        // In place when nothing changes the values before every owner has them: the task writes
+        // averages into them only once the owners have averaged, that is, received them.
         boolean inPlace = slices > 1 && hostedHere == 1;
         int set = set(length);
+        if (round != lastContribution) { // the last pushes from these buffers are long done: make sure
+            awaitAll(pushed.get(set));
+            lastContribution = round;
+            if (task == 0) {
+                more = (System.nanoTime() - joinedNanos) / 1e9 < seconds;
+            }
+        }
+        int flags = task == 0 && more ? MORE : 0;
         Piece[][] ofWorker = contributions.computeIfAbsent(worker, w -> new Piece[2][][])[set];
         if (ofWorker == null || ofWorker.length != slices) {
             ofWorker = contributions.get(worker)[set] = new Piece[slices][];
@@ -157,85 +195,48 @@ public final class AllReduce implements AutoCloseable {
                 ByteBuffer values = inPlace && n > 0 ? vector.view(pieceStart(length, j, p), n) : null;
                 ByteBuffer bytes = fit(ofWorker[j][p] == null ? null : ofWorker[j][p].bytes(),
                         HEADER + (values == null ? n * Float.BYTES : 0));
-                bytes.putLong(examples).putInt(steps).putInt(n);
+                bytes.putLong(examples).putInt(steps).putInt(n).putInt(flags);
                 if (values == null) {
                     vector.read(pieceStart(length, j, p), bytes);
                 }
                 bytes.flip();
                 Piece piece = ofWorker[j][p] = new Piece(bytes, values);
-                if (peers.length > 1 && (slices == 1 || j != task)) { // someone else averages slice j
-                    String name = contributionName(round, worker, j, p);
-                    blocks.put(name, piece.chunks());
-                    contributed.add(name);
+                for (int t = 0; t < peers.length; t++) {
+                    if (t != task && (slices == 1 || t == j)) { // task t averages slice j
+                        pushed.get(set).add(transport.send(peers[t], contributionName(round, worker, j, p),
+                                piece.header(), piece.body()));
+                    }
                 }
             }
         }
-        nanos[Phase.PUBLISH.ordinal()] += System.nanoTime() - start;
+        nanos[Phase.PUSH.ordinal()] += System.nanoTime() - start;
     }
 
     /**
-     * Arrives at the round's first synchronisation point with {@code trained}, averages this task's
-     * slice, arrives at the second, and gathers the other slices: {@code into} then holds the average.
+     * Averages this task's slice as the workers' pieces arrive, pushes it to the other tasks and
+     * gathers theirs: {@code into} then holds the average.
      */
-    public Average average(int round, SyncMessage trained, FlatVector into) {
-        long start = System.nanoTime();
+    public Average average(int round, FlatVector into) {
         int slices = slices(into.length());
-        boolean more = rendezvous.arrive(slices == 1 ? trained.alone() : trained);
-        long arrived = System.nanoTime();
-        published.forEach(blocks::remove); // every task gathered them before training this round
-        published.clear();
-        if (slices == 1) { // the other task read the last round's contributions before arriving
-            contributed.stream().filter(name -> !name.startsWith(roundPrefix(round))).toList().forEach(name -> {
-                blocks.remove(name);
-                contributed.remove(name);
-            });
-        }
         Average average = reduce(round, slices == 1 ? 0 : task, into);
-        long reducedAt = System.nanoTime();
-        long averagedAt = reducedAt;
         if (slices > 1) {
-            more = rendezvous.arrive(SyncMessage.averaged(segment, round, task));
-            averagedAt = System.nanoTime();
-            contributed.forEach(blocks::remove); // every owner has read this round's contributions
-            contributed.clear();
             gather(round, into);
         }
-        long gathered = System.nanoTime();
-        nanos[Phase.WAIT_TRAINED.ordinal()] += arrived - start;
-        nanos[Phase.REDUCE.ordinal()] += reducedAt - arrived;
-        nanos[Phase.WAIT_AVERAGED.ordinal()] += averagedAt - reducedAt;
-        nanos[Phase.GATHER.ordinal()] += gathered - averagedAt;
         exchanges++;
-        return new Average(average.examples(), average.maxSteps(), more);
+        return average;
     }
 
     /**
      * Averages slice {@code slice}, piece by piece as the workers' pieces arrive, into {@code into},
-     * and publishes it when other tasks gather it.
+     * and pushes it to the other tasks when they gather it.
      */
     private Average reduce(int round, int slice, FlatVector into) {
         long length = into.length();
         int workers = hostOf.length;
         int pieces = pieces(length, slice);
-        // One request per task for all its workers' pieces of this slice.
-        List<List<CompletableFuture<PeerBlocks.Fetched>>> pending = new ArrayList<>(workers);
-        for (int v = 0; v < workers; v++) {
-            pending.add(null);
-        }
-        for (int t = 0; t < peers.length; t++) {
-            List<String> names = new ArrayList<>();
-            for (int v = 0; t != task && v < workers; v++) {
-                for (int p = 0; hostOf[v] == t && p < pieces; p++) {
-                    names.add(contributionName(round, v, slice, p));
-                }
-            }
-            List<CompletableFuture<PeerBlocks.Fetched>> fetches = blocks.fetch(peers[t], names);
-            for (int v = 0, i = 0; t != task && v < workers; v++) {
-                if (hostOf[v] == t) {
-                    pending.set(v, fetches.subList(i, i + pieces));
-                    i += pieces;
-                }
-            }
+        boolean sliced = slices(length) > 1;
+        if (sliced) { // the pieces' buffers are reused below: the last round's pushes of them are done
+            awaitAll(pushedAverages);
         }
         if (reduced.length != pieces) {
             reduced = new ByteBuffer[pieces];
@@ -243,7 +244,8 @@ public final class AllReduce implements AutoCloseable {
         double[] weights = new double[workers];
         long total = 0;
         int maxSteps = 0;
-        List<PeerBlocks.Fetched> fetched = new ArrayList<>(workers);
+        boolean goesOn = more;
+        List<ByteBuffer> received = new ArrayList<>(workers);
         try {
             for (int p = 0; p < pieces; p++) {
                 int n = pieceLength(length, slice, p);
@@ -253,14 +255,14 @@ public final class AllReduce implements AutoCloseable {
                         Piece own = contributions.get(v)[set(length)][slice][p];
                         sources[v] = new BlockReader(gathered, own.chunks());
                     } else {
-                        PeerBlocks.Fetched f = await(pending.get(v).get(p));
-                        fetched.add(f);
-                        bytesFetched += f.size();
-                        sources[v] = new BlockReader(gathered, f.parts());
+                        ByteBuffer block = take(contributionName(round, v, slice, p));
+                        received.add(block);
+                        sources[v] = new BlockReader(gathered, block);
                     }
                     long examples = sources[v].readLong();
                     int steps = sources[v].readInt();
                     int values = sources[v].readInt();
+                    int flags = sources[v].readInt();
                     if (examples > 0 && (values != n || sources[v].remaining() != (long) n * Float.BYTES)) {
                         throw new IllegalStateException("worker " + v + " sent " + values + " values for piece " + p
                                 + " of slice " + slice + " in round " + round + ", expected " + n);
@@ -269,8 +271,12 @@ public final class AllReduce implements AutoCloseable {
                         weights[v] = examples;
                         total += examples;
                         maxSteps = Math.max(maxSteps, steps);
+                        if (hostOf[v] == 0 && task != 0) {
+                            goesOn = (flags & MORE) != 0;
+                        }
                     }
                 }
+                long started = System.nanoTime();
                 if (p == 0) {
                     if (total == 0) {
                         throw new IllegalStateException("round " + round + ": no worker trained any example");
@@ -280,70 +286,87 @@ public final class AllReduce implements AutoCloseable {
                     }
                 }
                 ByteBuffer piece = reduced[p] = fit(reduced[p], HEADER + n * Float.BYTES);
-                piece.putLong(total).putInt(maxSteps).putInt(n);
+                piece.putLong(total).putInt(maxSteps).putInt(n).putInt(0);
                 mean.compute(sources, weights, n, piece.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
                 piece.position(HEADER + n * Float.BYTES).flip();
-                fetched.forEach(PeerBlocks.Fetched::close);
-                fetched.clear();
+                received.forEach(inbox::recycle);
+                received.clear();
                 into.write(pieceStart(length, slice, p), piece.duplicate().position(HEADER));
-                if (slices(length) > 1) {
-                    String name = averageName(round, slice, p);
-                    blocks.put(name, piece);
-                    published.add(name);
+                if (sliced) {
+                    for (int t = 0; t < peers.length; t++) {
+                        if (t != task) {
+                            pushedAverages.add(transport.send(peers[t], averageName(round, slice, p),
+                                    piece.duplicate().limit(HEADER), piece.duplicate().position(HEADER)));
+                        }
+                    }
                 }
+                nanos[Phase.REDUCE.ordinal()] += System.nanoTime() - started;
             }
-        } catch (RuntimeException e) {
-            pending.stream().filter(java.util.Objects::nonNull).forEach(AllReduce::release);
-            throw e;
         } finally {
-            fetched.forEach(PeerBlocks.Fetched::close);
+            received.forEach(inbox::recycle);
         }
-        return new Average(total, maxSteps, true);
+        return new Average(total, maxSteps, goesOn);
     }
 
-    /** Fetches the other tasks' averaged slices into {@code into}, each piece written as it arrives. */
+    /** Writes the other tasks' averaged slices into {@code into}, each piece as it arrives. */
     private void gather(int round, FlatVector into) {
         long length = into.length();
-        List<CompletableFuture<PeerBlocks.Fetched>> pending = new ArrayList<>();
         for (int j = 0; j < peers.length; j++) {
-            List<String> names = new ArrayList<>();
             for (int p = 0; j != task && p < pieces(length, j); p++) {
-                names.add(averageName(round, j, p));
+                ByteBuffer block = take(averageName(round, j, p));
+                long started = System.nanoTime();
+                try {
+                    BlockReader reader = new BlockReader(gathered, block);
+                    reader.readLong();
+                    reader.readInt();
+                    int values = reader.readInt();
+                    reader.readInt();
+                    if (values != pieceLength(length, j, p) || reader.remaining() != (long) values * Float.BYTES) {
+                        throw new IllegalStateException("task " + j + " sent " + values + " averaged values for piece "
+                                + p + " of round " + round + ", expected " + pieceLength(length, j, p));
+                    }
+                    reader.copyTo(into, pieceStart(length, j, p), values);
+                } finally {
+                    inbox.recycle(block);
+                }
+                nanos[Phase.GATHER.ordinal()] += System.nanoTime() - started;
             }
-            pending.addAll(blocks.fetch(peers[j], names));
         }
-        int next = 0;
-        try {
-            for (int j = 0; j < peers.length; j++) {
-                for (int p = 0; j != task && p < pieces(length, j); p++) {
-                    copy(round, await(pending.get(next++)), into, j, p);
+    }
+
+    /** Waits for block {@code name} in the inbox. */
+    private ByteBuffer take(String name) {
+        long start = System.nanoTime();
+        ByteBuffer block = inbox.take(name, this::checkPushes);
+        nanos[Phase.WAIT.ordinal()] += System.nanoTime() - start;
+        bytesReceived += block.remaining();
+        return block;
+    }
+
+    /** Fails the task when a push of its failed more than the grace period ago ({@link #pushFailed}). */
+    private void checkPushes() {
+        for (List<CompletableFuture<Void>> pushes : List.of(pushed.get(0), pushed.get(1), pushedAverages)) {
+            for (CompletableFuture<Void> push : pushes) {
+                if (push.isCompletedExceptionally()) {
+                    pushFailed(push.handle((ok, failure) -> failure).join());
                 }
             }
-        } catch (RuntimeException e) {
-            release(pending);
-            throw e;
         }
     }
 
-    private void copy(int round, PeerBlocks.Fetched fetched, FlatVector into, int j, int p) {
-        long length = into.length();
-        try (PeerBlocks.Fetched f = fetched) {
-            bytesFetched += f.size();
-            BlockReader block = new BlockReader(gathered, f.parts());
-            block.readLong();
-            block.readInt();
-            int values = block.readInt();
-            if (values != pieceLength(length, j, p) || block.remaining() != (long) values * Float.BYTES) {
-                throw new IllegalStateException("task " + j + " sent " + values + " averaged values for piece "
-                        + p + " of round " + round + ", expected " + pieceLength(length, j, p));
-            }
-            block.copyTo(into, pieceStart(length, j, p), values);
+    /**
+     * A push of this task failed: throws its failure once the grace period since the first is over,
+     * so that Spark can end the stage for whatever failed first.
+     */
+    private void pushFailed(Throwable failure) {
+        long now = System.nanoTime();
+        if (pushFailedAt == 0) {
+            pushFailedAt = now;
         }
-    }
-
-    /** Releases every fetch of a failed round, arrived or to come (closing a fetch twice releases it once). */
-    private static void release(List<CompletableFuture<PeerBlocks.Fetched>> pending) {
-        pending.forEach(f -> f.thenAccept(PeerBlocks.Fetched::close));
+        if (now - pushFailedAt >= PUSH_FAILURE_GRACE_NANOS) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException c ? c.getCause() : failure;
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
+        }
     }
 
     /** Seconds spent so far in {@code phase}, over all rounds. */
@@ -351,22 +374,27 @@ public final class AllReduce implements AutoCloseable {
         return nanos[phase.ordinal()] / 1e9;
     }
 
-    /** Bytes read from other tasks' blocks so far. */
-    public long bytesFetched() {
-        return bytesFetched;
+    /** Bytes received from other tasks so far. */
+    public long bytesReceived() {
+        return bytesReceived;
     }
 
-    /** Arrives at the segment's end, when every task has gathered the last average, and drops the blocks. */
+    /**
+     * Ends the segment: waits until every push of this task has arrived, then until every task has
+     * (so no server closes under a push), and closes.
+     */
     public void finish() {
+        awaitAll(pushed.get(0));
+        awaitAll(pushed.get(1));
+        awaitAll(pushedAverages);
         rendezvous.arrive(SyncMessage.done(segment, task));
         close();
     }
 
     @Override
     public void close() {
-        blocks.close();
-        published.clear();
-        contributed.clear();
+        transport.close();
+        inbox.clear();
     }
 
     /** One slice per task; one slice that every task averages, for two tasks (or one) and a small vector. */
@@ -376,7 +404,7 @@ public final class AllReduce implements AutoCloseable {
 
     /**
      * The set of contribution buffers this exchange writes: they alternate from one exchange to the
-     * next when the other task may still read the last one's.
+     * next when a push of the last one may still be in flight.
      */
     private int set(long length) {
         return slices(length) == 1 ? exchanges & 1 : 0;
@@ -400,11 +428,7 @@ public final class AllReduce implements AutoCloseable {
     }
 
     private String contributionName(int round, int worker, int slice, int piece) {
-        return roundPrefix(round) + "w" + worker + "-s" + slice + "-p" + piece;
-    }
-
-    private String roundPrefix(int round) {
-        return prefix + "-r" + round + "-";
+        return prefix + "-r" + round + "-w" + worker + "-s" + slice + "-p" + piece;
     }
 
     private String averageName(int round, int slice, int piece) {
@@ -420,23 +444,37 @@ public final class AllReduce implements AutoCloseable {
         return buffer;
     }
 
-    private PeerBlocks.Fetched await(CompletableFuture<PeerBlocks.Fetched> future) {
-        while (true) {
-            try {
-                return future.get(100, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                if (context != null && context.isInterrupted()) {
-                    future.thenAccept(PeerBlocks.Fetched::close);
-                    throw new TaskKilledException("killed while fetching averaging blocks");
+    /** Waits for every push in {@code pushes} to complete, and forgets them; a failed one fails the task. */
+    private void awaitAll(List<CompletableFuture<Void>> pushes) {
+        for (CompletableFuture<Void> push : pushes) {
+            while (true) {
+                try {
+                    push.get(100, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException e) {
+                    // checked below
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TaskKilledException("interrupted while pushing averaging blocks");
+                } catch (ExecutionException e) {
+                    pushFailed(e.getCause());
+                    sleep();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                future.thenAccept(PeerBlocks.Fetched::close);
-                throw new TaskKilledException("interrupted while fetching averaging blocks");
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
+                TaskContext context = TaskContext.get();
+                if (context != null && context.isInterrupted()) {
+                    throw new TaskKilledException("killed while pushing averaging blocks");
+                }
             }
+        }
+        pushes.clear();
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskKilledException("interrupted while pushing averaging blocks");
         }
     }
 }

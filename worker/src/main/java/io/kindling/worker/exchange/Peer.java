@@ -1,18 +1,10 @@
 package io.kindling.worker.exchange;
 
-import org.apache.spark.SparkEnv;
-import org.apache.spark.storage.BlockManagerId;
-
 /**
- * Where a task's blocks can be fetched: its executor and that executor's block transfer service.
- * Tasks of one executor (and every task under a local master) read each other's blocks from memory.
+ * Where a task of a segment takes pushed blocks: its executor (for error messages) and the address of
+ * its {@link PeerTransport}'s server.
  */
 public record Peer(String executorId, String host, int port) {
-    /** The executor this code runs in. */
-    public static Peer self() {
-        BlockManagerId id = SparkEnv.get().blockManager().blockManagerId();
-        return new Peer(id.executorId(), id.host(), id.port());
-    }
 
     /** The text form {@code executor@host:port}, as exchanged at a segment's start. */
     @Override

@@ -15,10 +15,11 @@ import scala.reflect.ClassTag$;
 
 /**
  * A task's line to the driver's coordinator of a training segment, over Spark's RPC (so Spark's
- * authentication and encryption apply). Each call returns when every task of the segment has made
- * the same call. Spark's own {@code BarrierTaskContext.barrier()} would do, but in Spark 3.5 a task
- * that is not the last to arrive sleeps in whole seconds while it waits; here a wait ends when the
- * reply comes, and every 100 ms it checks whether Spark has killed the task.
+ * authentication and encryption apply). At the segment's start and end a call returns when every
+ * task of the segment has made the same call; in between, a task only reports each round's numbers,
+ * without waiting. Spark's own {@code BarrierTaskContext.barrier()} would do for the two waits, but
+ * in Spark 3.5 a task that is not the last to arrive sleeps in whole seconds while it waits; here a
+ * wait ends when the reply comes, and every 100 ms it checks whether Spark has killed the task.
  */
 public final class Rendezvous {
     // A round may wait for the slowest worker's whole chunk; the coordinator fails waits itself when
@@ -45,12 +46,14 @@ public final class Rendezvous {
         return ask(hello.toWire(), String[].class);
     }
 
-    /**
-     * Waits until every task has sent the same kind of message for the same round. The answer, the
-     * same for all, is false when the segment ends after this round (told at its AVERAGED point).
-     */
-    public boolean arrive(SyncMessage message) {
-        return ask(message.toWire(), Boolean.class);
+    /** Waits until every task has sent the same message (the segment's end). */
+    public void arrive(SyncMessage message) {
+        ask(message.toWire(), Boolean.class);
+    }
+
+    /** Tells the driver a round's numbers, and goes on at once. */
+    public void report(SyncMessage message) {
+        coordinator.send(message.toWire());
     }
 
     private <T> T ask(Object message, Class<T> reply) {

@@ -1,10 +1,9 @@
 package io.kindling.worker.exchange;
 
 /**
- * A task arriving at one of a segment's synchronisation points, as the driver's coordinator receives
- * it. After training its workers' chunks of a round ({@link Kind#TRAINED}) a task also reports the
- * counts and losses the progress lines need and how long fitting took; the driver sees only these,
- * never parameters. On the wire it is a {@code long[]}: executors read the driver's replies with
+ * What a task tells the driver's coordinator of a segment. After training its workers' chunks of a
+ * round ({@link Kind#TRAINED}) it reports the counts and losses the progress lines need and how long
+ * fitting took; the driver sees only these, never parameters. On the wire it is a {@code long[]}: executors read the driver's replies with
  * Spark's own class loader and the driver reads these with whichever loaded Spark, so only JDK types
  * cross.
  *
@@ -12,42 +11,28 @@ package io.kindling.worker.exchange;
  * @param lossSum      sum over their minibatches of mean loss × minibatch size
  * @param minibatches  minibatches fitted
  * @param computeNanos time spent fitting, all the task's workers together
+ * @param roundNanos   the round's wall time on the task, from its last average (or its joining the
+ *                     segment) to this one's: durations, not instants, since hosts' clocks differ
  */
 public record SyncMessage(Kind kind, long segment, int round, int task, long examples, double lossSum,
-                          int minibatches, long computeNanos) {
-    /** The synchronisation points of a round, and the segment's end. */
+                          int minibatches, long computeNanos, long roundNanos) {
+    /** A round's report, and the segment's end. */
     public enum Kind {
-        /** Every worker's contribution to the round's average is published. */
+        /** The task's workers have trained the round's chunks and pushed their contributions. */
         TRAINED,
-        /** Every slice of the average is reduced and published. */
-        AVERAGED,
-        /** Every task has gathered the last average: blocks may go. */
-        DONE,
-        /**
-         * Every worker's contribution is published, and every task averages the whole vector on its
-         * own: the round's only synchronisation point (two tasks or fewer).
-         */
-        ROUND
+        /** The task has its last average and every push of its has arrived: servers may close. */
+        DONE
     }
 
-    private static final int LENGTH = 8;
-
-    /** This TRAINED message as the round's only synchronisation point. */
-    public SyncMessage alone() {
-        return new SyncMessage(Kind.ROUND, segment, round, task, examples, lossSum, minibatches, computeNanos);
-    }
-
-    public static SyncMessage averaged(long segment, int round, int task) {
-        return new SyncMessage(Kind.AVERAGED, segment, round, task, 0, 0, 0, 0);
-    }
+    private static final int LENGTH = 9;
 
     public static SyncMessage done(long segment, int task) {
-        return new SyncMessage(Kind.DONE, segment, -1, task, 0, 0, 0, 0);
+        return new SyncMessage(Kind.DONE, segment, -1, task, 0, 0, 0, 0, 0);
     }
 
     public long[] toWire() {
         return new long[] {kind.ordinal(), segment, round, task, examples, Double.doubleToRawLongBits(lossSum),
-            minibatches, computeNanos};
+            minibatches, computeNanos, roundNanos};
     }
 
     /** The message of a wire form, or null when {@code message} is not one. */
@@ -56,7 +41,7 @@ public record SyncMessage(Kind kind, long segment, int round, int task, long exa
             return null;
         }
         return new SyncMessage(Kind.values()[(int) w[0]], w[1], (int) w[2], (int) w[3], w[4],
-                Double.longBitsToDouble(w[5]), (int) w[6], w[7]);
+                Double.longBitsToDouble(w[5]), (int) w[6], w[7], w[8]);
     }
 
     /** What a task sends at a segment's start: its address. The reply lists every task's, in task order. */

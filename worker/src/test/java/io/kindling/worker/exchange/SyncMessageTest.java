@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 class SyncMessageTest {
     @Test
     void messagesSurviveTheirWireForm() {
-        SyncMessage trained = new SyncMessage(SyncMessage.Kind.TRAINED, 41, 17, 3, 640, 12.625, 10, 987_654_321L);
+        SyncMessage trained = new SyncMessage(SyncMessage.Kind.TRAINED, 41, 17, 3, 640, 12.625, 10, 987_654_321L,
+                1_234_567_890L);
         assertEquals(trained, SyncMessage.fromWire(trained.toWire()));
-        assertEquals(SyncMessage.Kind.ROUND, SyncMessage.fromWire(trained.alone().toWire()).kind());
-        assertEquals(SyncMessage.averaged(41, 17, 3), SyncMessage.fromWire(SyncMessage.averaged(41, 17, 3).toWire()));
-        assertNull(SyncMessage.fromWire(new long[] {99, 1, 2, 3, 4, 5, 6, 7}), "unknown kind");
+        assertEquals(SyncMessage.done(41, 3), SyncMessage.fromWire(SyncMessage.done(41, 3).toWire()));
+        assertNull(SyncMessage.fromWire(new long[] {99, 1, 2, 3, 4, 5, 6, 7, 8}), "unknown kind");
         assertNull(SyncMessage.fromWire("hello 1 2 x@h:1"), "a hello is not a sync");
         SyncMessage.Hello hello = new SyncMessage.Hello(41, 2, new Peer("driver", "127.0.0.1", 40123).toString());
         assertEquals(hello, SyncMessage.Hello.fromWire(hello.toWire()));

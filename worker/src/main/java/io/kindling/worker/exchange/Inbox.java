@@ -1,0 +1,129 @@
+package io.kindling.worker.exchange;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.TaskKilledException;
+
+/**
+ * The blocks other tasks pushed to this one, by name, until the task takes them. A block is a
+ * {@code [examples: long][steps: int][values: int][flags: int]} header and then the values,
+ * little-endian, in one heap buffer; buffers the task gives back are reused for later blocks, so a
+ * round allocates nothing once the first has run. A task waits for a block here rather than asking
+ * anyone: it arrives when its sender has it ready.
+ */
+final class Inbox {
+    /** Header bytes of a block. */
+    static final int HEADER = Long.BYTES + 3 * Integer.BYTES;
+    private static final long POLL_MILLIS = 100;
+
+    private final TaskContext task;
+    private final int maxValues;
+    private final Map<String, ByteBuffer> arrived = new HashMap<>(); // guarded by this
+    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>(); // guarded by this
+    private final Map<String, String> failed = new HashMap<>(); // guarded by this: why a block never came
+
+    /**
+     * @param maxValues the most values one block may carry: a larger one is refused before any of
+     *                  its bytes are taken
+     */
+    Inbox(TaskContext task, int maxValues) {
+        this.task = task;
+        this.maxValues = maxValues;
+    }
+
+    /**
+     * A buffer for a block named {@code name} whose header is {@code header} (its position to its
+     * limit), holding the header already; the values go after it, then {@link #deliver}.
+     */
+    ByteBuffer open(String name, ByteBuffer header) {
+        if (header.remaining() != HEADER) {
+            throw new IllegalArgumentException("averaging block " + name + " has a header of " + header.remaining()
+                    + " bytes, expected " + HEADER);
+        }
+        int values = header.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(header.position() + Long.BYTES + Integer.BYTES);
+        if (values < 0 || values > maxValues) {
+            throw new IllegalArgumentException("averaging block " + name + " carries " + values
+                    + " values, expected at most " + maxValues);
+        }
+        int bytes = HEADER + values * Float.BYTES;
+        ByteBuffer buffer = null;
+        synchronized (this) {
+            if (arrived.containsKey(name)) {
+                throw new IllegalStateException("averaging block " + name + " arrived twice");
+            }
+            for (ByteBuffer b : free) {
+                if (b.capacity() >= bytes) {
+                    buffer = b;
+                    free.remove(b);
+                    break;
+                }
+            }
+        }
+        if (buffer == null) {
+            buffer = ByteBuffer.allocate(bytes);
+        }
+        buffer.clear().limit(bytes);
+        return buffer.order(ByteOrder.LITTLE_ENDIAN).put(header.duplicate());
+    }
+
+    /** Block {@code name}, its buffer filled, is there to take. */
+    void deliver(String name, ByteBuffer block) {
+        if (block.hasRemaining()) {
+            throw new IllegalStateException("averaging block " + name + " ended " + block.remaining() + " bytes early");
+        }
+        synchronized (this) {
+            arrived.put(name, block.flip());
+            notifyAll();
+        }
+    }
+
+    /** Block {@code name} will not come: its transfer broke off. */
+    synchronized void fail(String name, String why) {
+        failed.put(name, why);
+        notifyAll();
+    }
+
+    /**
+     * Waits for block {@code name} and takes it; {@link #recycle} it once read. Ends when Spark
+     * kills the task (checked every 100 ms), as it does to every task of a failed barrier stage, or
+     * when {@code check}, run as often, throws: the task's own pushes failed.
+     */
+    synchronized ByteBuffer take(String name, Runnable check) {
+        while (true) {
+            check.run();
+            ByteBuffer block = arrived.remove(name);
+            if (block != null) {
+                return block;
+            }
+            String why = failed.remove(name);
+            if (why != null) {
+                throw new IllegalStateException("averaging block " + name + " did not arrive: " + why);
+            }
+            if (task != null && task.isInterrupted()) {
+                throw new TaskKilledException("killed while waiting for averaging block " + name);
+            }
+            try {
+                wait(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TaskKilledException("interrupted while waiting for averaging block " + name);
+            }
+        }
+    }
+
+    /** A taken block's buffer, free for another. */
+    synchronized void recycle(ByteBuffer block) {
+        free.add(block);
+    }
+
+    /** Drops every block still here. */
+    synchronized void clear() {
+        arrived.clear();
+        free.clear();
+        failed.clear();
+    }
+}

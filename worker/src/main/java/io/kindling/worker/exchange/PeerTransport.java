@@ -1,0 +1,226 @@
+package io.kindling.worker.exchange;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.network.TransportContext;
+import org.apache.spark.network.buffer.NioManagedBuffer;
+import org.apache.spark.network.client.RpcResponseCallback;
+import org.apache.spark.network.client.StreamCallbackWithID;
+import org.apache.spark.network.client.TransportClient;
+import org.apache.spark.network.client.TransportClientBootstrap;
+import org.apache.spark.network.client.TransportClientFactory;
+import org.apache.spark.network.crypto.AuthClientBootstrap;
+import org.apache.spark.network.crypto.AuthServerBootstrap;
+import org.apache.spark.network.server.OneForOneStreamManager;
+import org.apache.spark.network.server.RpcHandler;
+import org.apache.spark.network.server.StreamManager;
+import org.apache.spark.network.server.TransportServer;
+import org.apache.spark.network.server.TransportServerBootstrap;
+import org.apache.spark.network.util.ConfigProvider;
+import org.apache.spark.network.util.TransportConf;
+import scala.Tuple2;
+
+/**
+ * A segment task's end of the exchange, on Spark's network transport (the library under its block
+ * transfer service and RPC), set up as the block transfer service sets up its own: with Spark's
+ * authentication, and its encryption when {@code spark.network.crypto.enabled}, from the same
+ * settings and secret. Peers push blocks to the task's server, which puts them in its {@link Inbox};
+ * the task pushes to theirs. A push is one upload stream: the block's name and header as its
+ * metadata, the values as its body, sent from where they lie (a view of the network's own memory
+ * included) and received straight into the inbox's buffer. The push completes when the peer has
+ * every byte.
+ *
+ * <p>Spark's own upload ({@code BlockTransferService.uploadBlock}) would store each block in the
+ * peer's BlockManager and report it to the driver, a message per block and peer: the driver's load
+ * would grow with the square of the tasks. Each task has its own server, on a free port, for the
+ * segment's lifetime.
+ */
+public final class PeerTransport implements AutoCloseable {
+    /** How a failed push's message begins: the peer's executor is gone, or cannot be reached. */
+    public static final String SEND_FAILED = "could not send averaging block";
+    private static final int MAX_NAME = 1024;
+
+    private final Inbox inbox;
+    private final String prefix;
+    private final TransportContext context;
+    private final TransportServer server;
+    private final TransportClientFactory clients;
+    private final Peer self;
+
+    private PeerTransport(Inbox inbox, String prefix) {
+        this.inbox = inbox;
+        this.prefix = prefix;
+        SparkEnv env = SparkEnv.get();
+        SparkConf conf = env.conf();
+        if (conf.getBoolean("spark.ssl.rpc.enabled", false)) {
+            throw new IllegalStateException("spark.ssl.rpc.enabled is set, and Kindling's exchange between executors"
+                    + " does not support TLS; use spark.network.crypto.enabled (with spark.authenticate) instead");
+        }
+        TransportConf transportConf = new TransportConf("kindling", new SparkSettings(conf));
+        context = new TransportContext(transportConf, new Receiver());
+        List<TransportServerBootstrap> serverBootstraps = new ArrayList<>();
+        List<TransportClientBootstrap> clientBootstraps = new ArrayList<>();
+        if (env.securityManager().isAuthenticationEnabled()) {
+            serverBootstraps.add(new AuthServerBootstrap(transportConf, env.securityManager()));
+            clientBootstraps.add(new AuthClientBootstrap(transportConf, conf.getAppId(), env.securityManager()));
+        }
+        String host = env.blockManager().blockManagerId().host();
+        server = context.createServer(host, 0, serverBootstraps);
+        clients = context.createClientFactory(clientBootstraps);
+        self = new Peer(env.executorId(), host, server.getPort());
+    }
+
+    /**
+     * Starts a server whose blocks go to {@code inbox}, accepting only names that start with
+     * {@code prefix} (the segment's).
+     */
+    static PeerTransport start(Inbox inbox, String prefix) {
+        return new PeerTransport(inbox, prefix);
+    }
+
+    /** Where peers reach this task. */
+    Peer self() {
+        return self;
+    }
+
+    /**
+     * Pushes block {@code name} to {@code to}: {@code header} ({@link Inbox#HEADER} bytes), then
+     * {@code values}, each from its position to its limit. Neither may change until the returned
+     * future completes, when the peer has received it all; it fails when the push does.
+     */
+    CompletableFuture<Void> send(Peer to, String name, ByteBuffer header, ByteBuffer values) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer meta = ByteBuffer.allocate(Integer.BYTES + nameBytes.length + header.remaining())
+                .order(ByteOrder.LITTLE_ENDIAN).putInt(nameBytes.length).put(nameBytes).put(header.duplicate()).flip();
+        TransportClient client;
+        try {
+            client = clients.createClient(to.host(), to.port());
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(failure(to, name, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(failure(to, name, e));
+        }
+        client.uploadStream(new NioManagedBuffer(meta), new NioManagedBuffer(values.slice()),
+                new RpcResponseCallback() {
+                    @Override
+                    public void onSuccess(ByteBuffer response) {
+                        done.complete(null);
+                    }
+
+                    @Override
+                    public void onFailure(Throwable e) {
+                        done.completeExceptionally(failure(to, name, e));
+                    }
+                });
+        return done;
+    }
+
+    private static IllegalStateException failure(Peer to, String name, Throwable cause) {
+        return new IllegalStateException(SEND_FAILED + " " + name + " to executor " + to.executorId() + " at "
+                + to.host() + ":" + to.port() + ": " + cause.getMessage(), cause);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        clients.close();
+        context.close();
+    }
+
+    /** Takes pushed blocks into the inbox; this server answers nothing else. */
+    private final class Receiver extends RpcHandler {
+        private final StreamManager streams = new OneForOneStreamManager();
+
+        @Override
+        public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
+            callback.onFailure(new UnsupportedOperationException("Kindling's exchange takes only block uploads"));
+        }
+
+        @Override
+        public StreamCallbackWithID receiveStream(TransportClient client, ByteBuffer meta, RpcResponseCallback callback) {
+            meta = meta.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            int length = meta.remaining() >= Integer.BYTES ? meta.getInt() : -1;
+            if (length < 0 || length > MAX_NAME || length > meta.remaining()) {
+                throw new IllegalArgumentException("an averaging block's name is " + length + " bytes long, expected"
+                        + " at most " + Math.min(MAX_NAME, meta.remaining()));
+            }
+            byte[] nameBytes = new byte[length];
+            meta.get(nameBytes);
+            String name = new String(nameBytes, StandardCharsets.UTF_8);
+            if (!name.startsWith(prefix)) {
+                throw new IllegalArgumentException("averaging block " + name + " is not of this segment (" + prefix + ")");
+            }
+            ByteBuffer block = inbox.open(name, meta);
+            return new StreamCallbackWithID() {
+                @Override
+                public String getID() {
+                    return name;
+                }
+
+                @Override
+                public void onData(String streamId, ByteBuffer data) throws IOException {
+                    if (data.remaining() > block.remaining()) {
+                        throw new IOException("averaging block " + name + " is longer than its header says");
+                    }
+                    block.put(data);
+                }
+
+                @Override
+                public void onComplete(String streamId) {
+                    inbox.deliver(name, block);
+                }
+
+                @Override
+                public void onFailure(String streamId, Throwable cause) {
+                    inbox.fail(name, String.valueOf(cause.getMessage()));
+                }
+            };
+        }
+
+        @Override
+        public StreamManager getStreamManager() {
+            return streams;
+        }
+    }
+
+    /**
+     * Spark's settings as the transport reads them. The exchange's own I/O threads ({@code
+     * spark.kindling.io.serverThreads} and {@code clientThreads}) default to one each: a task pushes
+     * to and receives from a few peers at a time, and its executor's cores are training.
+     */
+    private static final class SparkSettings extends ConfigProvider {
+        private final Map<String, String> settings = new java.util.HashMap<>(Map.of(
+                "spark.kindling.io.serverThreads", "1", "spark.kindling.io.clientThreads", "1"));
+
+        SparkSettings(SparkConf conf) {
+            for (Tuple2<String, String> entry : conf.getAll()) {
+                settings.put(entry._1(), entry._2());
+            }
+        }
+
+        @Override
+        public String get(String name) {
+            String value = settings.get(name);
+            if (value == null) {
+                throw new NoSuchElementException(name);
+            }
+            return value;
+        }
+
+        @Override
+        public Iterable<Map.Entry<String, String>> getAll() {
+            return settings.entrySet();
+        }
+    }
+}
