@@ -321,7 +321,7 @@ public final class ParameterAveraging implements AutoCloseable {
 
         /** Takes in an averaged round; the end-of-segment average of updater states counts as exchange. */
         void round(RoundCoordinator.Attempt watch, RoundCoordinator.Round r, RoundListener listener) {
-            double wall = r.maxRoundNanos() / 1e9;
+            double wall = r.roundNanos() / 1e9;
             roundWalls += wall;
             if (r.round() >= watch.plan.firstRound() + watch.plan.rounds()) {
                 split = split.plus(0, wall, 0);

@@ -43,11 +43,13 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
     }
 
     /**
-     * A round every task reported: totals over all workers, the slowest task's fitting time and the
-     * longest round as a task timed it (from its previous average to this one's).
+     * A round every task reported: totals over all workers, the slowest task's fitting time, and the
+     * round's wall time as the tasks timed it (from their previous average to this one's), averaged
+     * over them: so the rounds' walls add up to the tasks' time in rounds, where per-round maxima
+     * would add up each round's wait for a different task.
      */
     record Round(int round, long examples, double lossSum, int minibatches, long maxComputeNanos,
-                 long maxRoundNanos) {
+                 long roundNanos) {
     }
 
     /** Starts counting arrivals and reports of {@code plan}'s tasks; rounds come out of the returned attempt. */
@@ -92,7 +94,7 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
         double lossSum;
         int minibatches;
         long maxComputeNanos;
-        long maxRoundNanos;
+        long roundNanosSum;
     }
 
     @Override
@@ -153,7 +155,7 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
         totals.lossSum += sync.lossSum();
         totals.minibatches += sync.minibatches();
         totals.maxComputeNanos = Math.max(totals.maxComputeNanos, sync.computeNanos());
-        totals.maxRoundNanos = Math.max(totals.maxRoundNanos, sync.roundNanos());
+        totals.roundNanosSum += sync.roundNanos();
         if (totals.tasks < attempt.plan.tasks()) {
             return;
         }
@@ -162,7 +164,7 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
             attempt.averaged++;
         }
         attempt.rounds.add(new Round(sync.round(), totals.examples, totals.lossSum, totals.minibatches,
-                totals.maxComputeNanos, totals.maxRoundNanos));
+                totals.maxComputeNanos, totals.roundNanosSum / totals.tasks));
     }
 
     private synchronized void arrive(Object message, RpcCallContext context) {
