@@ -24,8 +24,10 @@ import io.kindling.worker.WorkerConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.BlockId;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -351,10 +353,18 @@ class ParameterAveragingTest {
     }
 
     /**
-     * Every task closed its end of the exchange: its server's and clients' I/O threads (named after
-     * the transport's module) stop within Netty's graceful shutdown, a few seconds.
+     * Every task closed its end of the exchange: no block it handed to another task of the (driver's,
+     * here the only) executor is left in the BlockManager, and its server's and clients' I/O threads
+     * (named after the transport's module) stop within Netty's graceful shutdown, a few seconds.
      */
     private static void assertNoExchangeLeft() {
+        int blocks = SparkEnv.get().blockManager().getMatchingBlockIds(new scala.runtime.AbstractFunction1<BlockId, Object>() {
+            @Override
+            public Object apply(BlockId id) {
+                return id.name().startsWith("test_kindling-");
+            }
+        }).size();
+        assertEquals(0, blocks, "blocks handed between tasks of the executor are all taken or dropped");
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         List<String> left;
         do {

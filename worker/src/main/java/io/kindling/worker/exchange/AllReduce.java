@@ -105,8 +105,9 @@ public final class AllReduce implements AutoCloseable {
             return bytes.duplicate().position(0).limit(HEADER);
         }
 
+        /** The values: the view itself when in place (a peer of the same executor may get it as it is). */
         ByteBuffer body() {
-            return values != null ? values.duplicate() : bytes.duplicate().position(HEADER);
+            return values != null ? values : bytes.duplicate().position(HEADER);
         }
     }
 
@@ -245,7 +246,7 @@ public final class AllReduce implements AutoCloseable {
         long total = 0;
         int maxSteps = 0;
         boolean goesOn = more;
-        List<ByteBuffer> received = new ArrayList<>(workers);
+        List<ByteBuffer[]> received = new ArrayList<>(workers);
         try {
             for (int p = 0; p < pieces; p++) {
                 int n = pieceLength(length, slice, p);
@@ -255,7 +256,7 @@ public final class AllReduce implements AutoCloseable {
                         Piece own = contributions.get(v)[set(length)][slice][p];
                         sources[v] = new BlockReader(gathered, own.chunks());
                     } else {
-                        ByteBuffer block = take(contributionName(round, v, slice, p));
+                        ByteBuffer[] block = take(contributionName(round, v, slice, p));
                         received.add(block);
                         sources[v] = new BlockReader(gathered, block);
                     }
@@ -313,7 +314,7 @@ public final class AllReduce implements AutoCloseable {
         long length = into.length();
         for (int j = 0; j < peers.length; j++) {
             for (int p = 0; j != task && p < pieces(length, j); p++) {
-                ByteBuffer block = take(averageName(round, j, p));
+                ByteBuffer[] block = take(averageName(round, j, p));
                 long started = System.nanoTime();
                 try {
                     BlockReader reader = new BlockReader(gathered, block);
@@ -335,11 +336,13 @@ public final class AllReduce implements AutoCloseable {
     }
 
     /** Waits for block {@code name} in the inbox. */
-    private ByteBuffer take(String name) {
+    private ByteBuffer[] take(String name) {
         long start = System.nanoTime();
-        ByteBuffer block = inbox.take(name, this::checkPushes);
+        ByteBuffer[] block = inbox.take(name, this::checkPushes);
         nanos[Phase.WAIT.ordinal()] += System.nanoTime() - start;
-        bytesReceived += block.remaining();
+        for (ByteBuffer part : block) {
+            bytesReceived += part.remaining();
+        }
         return block;
     }
 
@@ -435,7 +438,11 @@ public final class AllReduce implements AutoCloseable {
         return prefix + "-r" + round + "-avg" + slice + "-p" + piece;
     }
 
-    /** A cleared buffer of {@code bytes}, reusing {@code buffer} when it is large enough. */
+    /**
+     * A cleared buffer of {@code bytes}, reusing {@code buffer} when it is large enough. On the heap:
+     * a peer of the same executor gets it as it is, through the BlockManager, which frees the direct
+     * buffers of blocks it drops.
+     */
     private static ByteBuffer fit(ByteBuffer buffer, int bytes) {
         if (buffer == null || buffer.capacity() < bytes) {
             return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);

@@ -11,8 +11,9 @@ import org.apache.spark.TaskKilledException;
 /**
  * The blocks other tasks pushed to this one, by name, until the task takes them. A block is a
  * {@code [examples: long][steps: int][values: int][flags: int]} header and then the values,
- * little-endian, in one heap buffer; buffers the task gives back are reused for later blocks, so a
- * round allocates nothing once the first has run. A task waits for a block here rather than asking
+ * little-endian: in one heap buffer when it came over the network (buffers the task gives back are
+ * reused for later blocks, so a round allocates nothing once the first has run), or in the sending
+ * task's own buffers when it came from the same executor. A task waits for a block here rather than asking
  * anyone: it arrives when its sender has it ready.
  */
 final class Inbox {
@@ -22,8 +23,11 @@ final class Inbox {
 
     private final TaskContext task;
     private final int maxValues;
-    private final Map<String, ByteBuffer> arrived = new HashMap<>(); // guarded by this
+    private final Map<String, ByteBuffer[]> arrived = new HashMap<>(); // guarded by this: a block's parts
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>(); // guarded by this
+    // The buffers this inbox allocated: only those go back to the pool (a block another task of the
+    // executor handed over is left to the garbage collector).
+    private final java.util.Set<ByteBuffer> own = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final Map<String, String> failed = new HashMap<>(); // guarded by this: why a block never came
 
     /**
@@ -65,6 +69,9 @@ final class Inbox {
         }
         if (buffer == null) {
             buffer = ByteBuffer.allocate(bytes);
+            synchronized (this) {
+                own.add(buffer);
+            }
         }
         buffer.clear().limit(bytes);
         return buffer.order(ByteOrder.LITTLE_ENDIAN).put(header.duplicate());
@@ -75,10 +82,16 @@ final class Inbox {
         if (block.hasRemaining()) {
             throw new IllegalStateException("averaging block " + name + " ended " + block.remaining() + " bytes early");
         }
-        synchronized (this) {
-            arrived.put(name, block.flip());
-            notifyAll();
-        }
+        deliver(name, new ByteBuffer[] {block.flip()});
+    }
+
+    /**
+     * Block {@code name}, in {@code parts} (each from its position to its limit), is there to take:
+     * the buffers of another task of this executor, handed over as they are.
+     */
+    synchronized void deliver(String name, ByteBuffer[] parts) {
+        arrived.put(name, parts);
+        notifyAll();
     }
 
     /** Block {@code name} will not come: its transfer broke off. */
@@ -92,10 +105,10 @@ final class Inbox {
      * kills the task (checked every 100 ms), as it does to every task of a failed barrier stage, or
      * when {@code check}, run as often, throws: the task's own pushes failed.
      */
-    synchronized ByteBuffer take(String name, Runnable check) {
+    synchronized ByteBuffer[] take(String name, Runnable check) {
         while (true) {
             check.run();
-            ByteBuffer block = arrived.remove(name);
+            ByteBuffer[] block = arrived.remove(name);
             if (block != null) {
                 return block;
             }
@@ -115,15 +128,20 @@ final class Inbox {
         }
     }
 
-    /** A taken block's buffer, free for another. */
-    synchronized void recycle(ByteBuffer block) {
-        free.add(block);
+    /** A taken block's buffers, free for another. */
+    synchronized void recycle(ByteBuffer[] block) {
+        for (ByteBuffer part : block) {
+            if (own.contains(part)) {
+                free.add(part);
+            }
+        }
     }
 
     /** Drops every block still here. */
     synchronized void clear() {
         arrived.clear();
         free.clear();
+        own.clear();
         failed.clear();
     }
 }

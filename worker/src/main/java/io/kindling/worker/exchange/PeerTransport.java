@@ -27,7 +27,16 @@ import org.apache.spark.network.server.TransportServer;
 import org.apache.spark.network.server.TransportServerBootstrap;
 import org.apache.spark.network.util.ConfigProvider;
 import org.apache.spark.network.util.TransportConf;
+import org.apache.spark.storage.BlockData;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.ByteBufferBlockData;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.storage.TestBlockId;
+import org.apache.spark.util.io.ChunkedByteBuffer;
+import scala.Option;
 import scala.Tuple2;
+import scala.reflect.ClassTag$;
 
 /**
  * A segment task's end of the exchange, on Spark's network transport (the library under its block
@@ -37,7 +46,9 @@ import scala.Tuple2;
  * the task pushes to theirs. A push is one upload stream: the block's name and header as its
  * metadata, the values as its body, sent from where they lie (a view of the network's own memory
  * included) and received straight into the inbox's buffer. The push completes when the peer has
- * every byte.
+ * every byte. Between tasks of one executor (every task, under a local master) the block is handed
+ * over in the executor's BlockManager instead, its buffers as they are, and the push carries only
+ * its name: through the socket it would be copied several times.
  *
  * <p>Spark's own upload ({@code BlockTransferService.uploadBlock}) would store each block in the
  * peer's BlockManager and report it to the driver, a message per block and peer: the driver's load
@@ -48,6 +59,8 @@ public final class PeerTransport implements AutoCloseable {
     /** How a failed push's message begins: the peer's executor is gone, or cannot be reached. */
     public static final String SEND_FAILED = "could not send averaging block";
     private static final int MAX_NAME = 1024;
+    private static final byte IN_BODY = 0; // the values follow as the upload's body
+    private static final byte IN_BLOCK_MANAGER = 1; // the block is in this executor's BlockManager
 
     private final Inbox inbox;
     private final String prefix;
@@ -55,12 +68,15 @@ public final class PeerTransport implements AutoCloseable {
     private final TransportServer server;
     private final TransportClientFactory clients;
     private final Peer self;
+    private final BlockManager blockManager;
+    private final java.util.Set<String> stashed = java.util.concurrent.ConcurrentHashMap.newKeySet(); // not yet taken
 
     private PeerTransport(Inbox inbox, String prefix) {
         this.inbox = inbox;
         this.prefix = prefix;
         SparkEnv env = SparkEnv.get();
         SparkConf conf = env.conf();
+        blockManager = env.blockManager();
         if (conf.getBoolean("spark.ssl.rpc.enabled", false)) {
             throw new IllegalStateException("spark.ssl.rpc.enabled is set, and Kindling's exchange between executors"
                     + " does not support TLS; use spark.network.crypto.enabled (with spark.authenticate) instead");
@@ -94,14 +110,20 @@ public final class PeerTransport implements AutoCloseable {
 
     /**
      * Pushes block {@code name} to {@code to}: {@code header} ({@link Inbox#HEADER} bytes), then
-     * {@code values}, each from its position to its limit. Neither may change until the returned
-     * future completes, when the peer has received it all; it fails when the push does.
+     * {@code values}, each from its position to its limit. The returned future completes when the
+     * peer has received it all, and fails when the push does. A peer of the same executor gets the
+     * buffers themselves: they must not change until it has read them, and a direct one must be a
+     * buffer of its own, not a slice or duplicate (Spark frees the direct buffers of a block it drops).
      */
     CompletableFuture<Void> send(Peer to, String name, ByteBuffer header, ByteBuffer values) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        String stash = stashName(name, to);
+        byte where = to.executorId().equals(self.executorId()) && stash(stash, header, values) ? IN_BLOCK_MANAGER
+                : IN_BODY;
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer meta = ByteBuffer.allocate(Integer.BYTES + nameBytes.length + header.remaining())
-                .order(ByteOrder.LITTLE_ENDIAN).putInt(nameBytes.length).put(nameBytes).put(header.duplicate()).flip();
+        ByteBuffer meta = ByteBuffer.allocate(1 + Integer.BYTES + nameBytes.length + header.remaining())
+                .order(ByteOrder.LITTLE_ENDIAN).put(where).putInt(nameBytes.length).put(nameBytes)
+                .put(header.duplicate()).flip();
         TransportClient client;
         try {
             client = clients.createClient(to.host(), to.port());
@@ -111,19 +133,56 @@ public final class PeerTransport implements AutoCloseable {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(failure(to, name, e));
         }
-        client.uploadStream(new NioManagedBuffer(meta), new NioManagedBuffer(values.slice()),
-                new RpcResponseCallback() {
-                    @Override
-                    public void onSuccess(ByteBuffer response) {
-                        done.complete(null);
-                    }
+        ByteBuffer body = where == IN_BODY ? values.slice() : ByteBuffer.allocate(0);
+        client.uploadStream(new NioManagedBuffer(meta), new NioManagedBuffer(body), new RpcResponseCallback() {
+            @Override
+            public void onSuccess(ByteBuffer response) {
+                stashed.remove(stash); // the peer took it before answering
+                done.complete(null);
+            }
 
-                    @Override
-                    public void onFailure(Throwable e) {
-                        done.completeExceptionally(failure(to, name, e));
-                    }
-                });
+            @Override
+            public void onFailure(Throwable e) {
+                done.completeExceptionally(failure(to, name, e));
+            }
+        });
         return done;
+    }
+
+    /** The name of block {@code name} stashed for {@code to}: one block may go to several peers. */
+    private static String stashName(String name, Peer to) {
+        return name + "-for-" + to.port();
+    }
+
+    /**
+     * Puts the block in this executor's BlockManager, its buffers as they are, without telling the
+     * driver, for a task of the same executor to take; false when the BlockManager has no room.
+     */
+    private boolean stash(String name, ByteBuffer header, ByteBuffer values) {
+        ByteBuffer[] chunks = values.hasRemaining() ? new ByteBuffer[] {header.slice(), values.isDirect() ? values
+                : values.slice()} : new ByteBuffer[] {header.slice()};
+        boolean stored = blockManager.putBytes(new TestBlockId(name), new ChunkedByteBuffer(chunks),
+                StorageLevel.MEMORY_ONLY_SER(), false, ClassTag$.MODULE$.apply(byte[].class));
+        if (stored) {
+            stashed.add(name);
+        }
+        return stored;
+    }
+
+    /** Takes the block a task of this executor stashed: its buffers, to read before the sender goes on. */
+    private ByteBuffer[] unstash(String name) {
+        BlockId id = new TestBlockId(name);
+        Option<BlockData> data = blockManager.getLocalBytes(id);
+        if (data.isEmpty()) {
+            throw new IllegalStateException("averaging block " + name + " is missing from this executor's BlockManager");
+        }
+        ByteBuffer[] chunks = data.get() instanceof ByteBufferBlockData bytes ? bytes.buffer().getChunks() : null;
+        blockManager.releaseLock(id, Option.empty());
+        blockManager.removeBlock(id, false);
+        if (chunks == null) {
+            throw new IllegalStateException("averaging block " + name + " is not in memory as it was stashed");
+        }
+        return chunks;
     }
 
     private static IllegalStateException failure(Peer to, String name, Throwable cause) {
@@ -131,8 +190,16 @@ public final class PeerTransport implements AutoCloseable {
                 + to.host() + ":" + to.port() + ": " + cause.getMessage(), cause);
     }
 
+    /** Closes the server and connections, and drops any block stashed for a peer that never took it. */
     @Override
     public void close() {
+        for (String name : stashed) {
+            BlockId id = new TestBlockId(name);
+            if (blockManager.getStatus(id).isDefined()) {
+                blockManager.removeBlock(id, false);
+            }
+        }
+        stashed.clear();
         server.close();
         clients.close();
         context.close();
@@ -150,10 +217,12 @@ public final class PeerTransport implements AutoCloseable {
         @Override
         public StreamCallbackWithID receiveStream(TransportClient client, ByteBuffer meta, RpcResponseCallback callback) {
             meta = meta.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            byte where = meta.hasRemaining() ? meta.get() : -1;
             int length = meta.remaining() >= Integer.BYTES ? meta.getInt() : -1;
-            if (length < 0 || length > MAX_NAME || length > meta.remaining()) {
-                throw new IllegalArgumentException("an averaging block's name is " + length + " bytes long, expected"
-                        + " at most " + Math.min(MAX_NAME, meta.remaining()));
+            if (where != IN_BODY && where != IN_BLOCK_MANAGER || length < 0 || length > MAX_NAME
+                    || length > meta.remaining()) {
+                throw new IllegalArgumentException("not an averaging block's metadata: kind " + where + ", a name of "
+                        + length + " bytes, expected at most " + Math.min(MAX_NAME, meta.remaining()));
             }
             byte[] nameBytes = new byte[length];
             meta.get(nameBytes);
@@ -161,7 +230,7 @@ public final class PeerTransport implements AutoCloseable {
             if (!name.startsWith(prefix)) {
                 throw new IllegalArgumentException("averaging block " + name + " is not of this segment (" + prefix + ")");
             }
-            ByteBuffer block = inbox.open(name, meta);
+            ByteBuffer block = where == IN_BODY ? inbox.open(name, meta) : null;
             return new StreamCallbackWithID() {
                 @Override
                 public String getID() {
@@ -170,7 +239,7 @@ public final class PeerTransport implements AutoCloseable {
 
                 @Override
                 public void onData(String streamId, ByteBuffer data) throws IOException {
-                    if (data.remaining() > block.remaining()) {
+                    if (block == null || data.remaining() > block.remaining()) {
                         throw new IOException("averaging block " + name + " is longer than its header says");
                     }
                     block.put(data);
@@ -178,7 +247,11 @@ public final class PeerTransport implements AutoCloseable {
 
                 @Override
                 public void onComplete(String streamId) {
-                    inbox.deliver(name, block);
+                    if (block != null) {
+                        inbox.deliver(name, block);
+                    } else {
+                        inbox.deliver(name, unstash(stashName(name, self)));
+                    }
                 }
 
                 @Override
