@@ -4,16 +4,18 @@
 A model, not a measurement: its inputs come from benchmarks/cluster.py's runs (BENCHMARKS.md,
 "Parameter averaging on the cluster path"), and the network is assumed, not measured. Per round,
 every node fits k minibatches and then the nodes average the model vector (V bytes) with a
-reduce-scatter and an all-gather, synchronised twice through the driver:
+reduce-scatter and an all-gather, each node pushing its slices to their owners and the owners pushing
+the averages back (no barrier; the driver gets one-way reports, off the round's critical path):
 
-    round(N)  = k * t_mb + L + 2 * N * s + 2 * (N - 1) / N * V / B
+    round(N)  = k * t_mb + L + 2 * (N - 1) * s + 2 * (N - 1) / N * V / B
     m(N)      = ceil(examples / (N * batch))              minibatches per node and epoch
     epoch(N)  = m(N) * t_mb + rounds(N) * overhead(N) + segments * g + shuffle(N)
     rounds(N) = ceil(m(N) / k),  overhead(N) = round(N) - k * t_mb
     efficiency(N) = m(N) * t_mb / epoch(N)                (the share of the epoch spent computing)
 
-t_mb: one minibatch of 64 on one node; L: a round's fixed latency (two synchronisations, two fetch
-round trips); s: the driver's time per task message; B: bytes per second a node moves each way;
+t_mb: one minibatch of 64 on one node; L: a round's fixed latency (two hops between nodes); s: a
+node's time per push it receives (N - 1 contributions and N - 1 averages a round); B: bytes per
+second a node moves each way;
 g: a segment's start and end (one a minute); the shuffle moves the epoch's data once, spread over the
 nodes. The dataset is fixed (strong scaling): MNIST's 60 000 examples for the MNIST CNN; for the
 25 M-parameter model (784 inputs) an epoch of 1.28 M examples (ImageNet-sized) is assumed.
@@ -32,17 +34,17 @@ MODELS = {
     "dense 25 M": (24_202_250, 12, 0.226, 1_281_167, 784, 6.7),
 }
 
-# Measured on this machine's standalone cluster, 2 workers (BENCHMARKS.md): a round's overhead is
-# 14 ms plus 1.65 ms per MB of model vector (0.6 GB/s), and the shuffle moved 51 MB/s per node.
-LATENCY = 0.014
-LOOPBACK = 0.6e9
+# Measured on this machine's standalone cluster, 2 workers (BENCHMARKS.md, "Pushes instead of
+# fetches"): a round's overhead is 5.3 ms plus 1.26 ms per MB of model vector (0.79 GB/s), fitted to
+# lenet5 (0.53 MB, 6.0 ms) and the MNIST CNN (14.4 MB, 23.5 ms); the shuffle moved 51 MB/s per node.
+LATENCY = 0.0053
+LOOPBACK = 0.79e9
 SHUFFLE_RATE = 51e6
-# Assumed: the driver's coordinator spends 0.1 ms per task message (two per task and round), and a
-# 25 GbE link carries 2.5 GB/s each way.
+# Assumed: a node spends 0.1 ms on each push it receives, and a 25 GbE link carries 2.5 GB/s each way.
 PER_MESSAGE = 0.0001
 NETWORKS = {
     "25 GbE (2.5 GB/s each way)": 2.5e9,
-    "this VM's loopback rate (0.6 GB/s)": LOOPBACK,
+    "this VM's loopback rate (0.79 GB/s)": LOOPBACK,
 }
 
 
@@ -52,7 +54,7 @@ def epoch(model, nodes, k, bandwidth):
     minibatches = math.ceil(examples / (nodes * BATCH))
     rounds = math.ceil(minibatches / k)
     exchange = 2 * (nodes - 1) / nodes * vector / bandwidth
-    overhead = LATENCY + 2 * nodes * PER_MESSAGE + exchange
+    overhead = LATENCY + 2 * (nodes - 1) * PER_MESSAGE + exchange
     compute = minibatches * t_mb
     trained = compute + rounds * overhead
     seconds = trained + max(1, math.ceil(trained / 60)) * segment + examples * example_bytes / (nodes * SHUFFLE_RATE)

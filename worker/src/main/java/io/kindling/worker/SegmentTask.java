@@ -110,13 +110,17 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
                         netState.copyTo(ownStates[h]);
                     }
                     examplesTrained[h] += fit.examples();
-                    exchange.contribute(round, worker, model, fit.examples(), fit.minibatches());
+                    exchange.contribute(round, worker, model, new AllReduce.Fitted(fit.examples(), fit.minibatches(),
+                            fit.lossSum(), fit.nanos()));
                     total = total.plus(fit);
                 }
                 AllReduce.Average average = exchange.average(round, model);
                 long averaged = System.nanoTime();
-                driver.report(new SyncMessage(SyncMessage.Kind.TRAINED, plan.segment(), round, task, total.examples(),
-                        total.lossSum(), total.minibatches(), total.nanos(), averaged - roundBegan));
+                if (task == 0) { // it saw every worker's numbers for the round
+                    driver.report(new SyncMessage(SyncMessage.Kind.TRAINED, plan.segment(), round, task,
+                            average.examples(), average.lossSum(), average.minibatches(), average.maxComputeNanos(),
+                            averaged - roundBegan));
+                }
                 roundBegan = averaged;
                 net.setIterationCount(iteration + average.maxSteps());
                 fitNanos += total.nanos();
@@ -124,8 +128,10 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
             }
             if (!averagedState) {
                 averageUpdaterStates(exchange, net, hosted, ownStates, examplesTrained);
-                driver.report(new SyncMessage(SyncMessage.Kind.TRAINED, plan.segment(), plan.stateRound(), task, 0, 0,
-                        0, 0, System.nanoTime() - roundBegan));
+                if (task == 0) {
+                    driver.report(new SyncMessage(SyncMessage.Kind.TRAINED, plan.segment(), plan.stateRound(), task,
+                            0, 0, 0, 0, System.nanoTime() - roundBegan));
+                }
             }
             exchange.finish();
             log(task, hosted, done, exchange, (joined - began) / 1e9, readNanos / 1e9, fitNanos / 1e9,
@@ -152,7 +158,7 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
         FlatVector state = FlatVector.updaterState(net);
         for (int h = 0; h < hosted.count(); h++) {
             exchange.contribute(round, hosted.first() + h, ownStates[h] != null ? ownStates[h] : state,
-                    examplesTrained[h], 0);
+                    new AllReduce.Fitted(examplesTrained[h], 0, 0, 0));
         }
         exchange.average(round, state);
     }

@@ -259,7 +259,8 @@ public final class ParameterAveraging implements AutoCloseable {
         }
         String message = String.valueOf(failure.getMessage());
         return losses.count.get() > lostBefore || message.contains("ExecutorLostFailure")
-                || message.contains("FetchFailed") || message.contains(PeerTransport.SEND_FAILED);
+                || message.contains("FetchFailed") || message.contains(PeerTransport.SEND_FAILED)
+                || message.contains(PeerTransport.RECEIVE_FAILED);
     }
 
     /** The cause of a failed barrier stage in one line: Spark puts it after a line naming the task. */

@@ -22,10 +22,10 @@ import scala.runtime.BoxedUnit;
 /**
  * The driver's side of the tasks' coordination: an endpoint on Spark's RPC environment. It answers a
  * segment's tasks when all of them have arrived at its start (with every task's address) and at its
- * end, and in between receives each task's one-way report of every round: metadata only, a few
- * numbers per task and round. Once every task has reported a round it passes the round's totals to
- * the training loop as a {@link Round}. One segment attempt is open at a time; messages of any other
- * are refused (its tasks' waits fail) or dropped (its reports).
+ * end, and in between receives task 0's one-way report of every round's totals (task 0 has every
+ * worker's numbers in the headers of their contributions): a few numbers a round, whatever the number
+ * of tasks. It passes each round to the training loop as a {@link Round}. One segment attempt is open
+ * at a time; messages of any other are refused (its tasks' waits fail) or dropped (its reports).
  */
 final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
     private final RpcEnv rpcEnv = SparkEnv.get().rpcEnv();
@@ -43,10 +43,9 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
     }
 
     /**
-     * A round every task reported: totals over all workers, the slowest task's fitting time, and the
-     * round's wall time as the tasks timed it (from their previous average to this one's), averaged
-     * over them: so the rounds' walls add up to the tasks' time in rounds, where per-round maxima
-     * would add up each round's wait for a different task.
+     * A round task 0 reported: totals over all workers, the slowest task's fitting time, and the
+     * round's wall time as task 0 timed it (from its previous average to this one's): durations,
+     * since hosts' clocks differ.
      */
     record Round(int round, long examples, double lossSum, int minibatches, long maxComputeNanos,
                  long roundNanos) {
@@ -74,7 +73,6 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
         volatile int averaged; // training rounds reported: the segment's length once it is over
         private final String[] addresses;
         private final Map<String, Gate> gates = new HashMap<>(); // the start and the end
-        private final Map<Integer, Totals> reported = new HashMap<>(); // a round's reports so far
 
         Attempt(SegmentPlan plan) {
             this.plan = plan;
@@ -85,16 +83,6 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
     /** The tasks that arrived at the start or the end, waiting for the others. */
     private static final class Gate {
         final List<RpcCallContext> waiting = new ArrayList<>();
-    }
-
-    /** A round's reports so far. */
-    private static final class Totals {
-        int tasks;
-        long examples;
-        double lossSum;
-        int minibatches;
-        long maxComputeNanos;
-        long roundNanosSum;
     }
 
     @Override
@@ -142,29 +130,17 @@ final class RoundCoordinator implements ThreadSafeRpcEndpoint, AutoCloseable {
         };
     }
 
-    /** A task's round report; a stale attempt's is dropped (Spark ends its tasks). */
+    /** Task 0's report of a round; a stale attempt's is dropped (Spark ends its tasks). */
     private synchronized void report(SyncMessage sync) {
         Attempt attempt = open;
-        if (attempt == null || attempt.plan.segment() != sync.segment() || sync.task() < 0
-                || sync.task() >= attempt.plan.tasks()) {
+        if (attempt == null || attempt.plan.segment() != sync.segment() || sync.task() != 0) {
             return;
         }
-        Totals totals = attempt.reported.computeIfAbsent(sync.round(), r -> new Totals());
-        totals.tasks++;
-        totals.examples += sync.examples();
-        totals.lossSum += sync.lossSum();
-        totals.minibatches += sync.minibatches();
-        totals.maxComputeNanos = Math.max(totals.maxComputeNanos, sync.computeNanos());
-        totals.roundNanosSum += sync.roundNanos();
-        if (totals.tasks < attempt.plan.tasks()) {
-            return;
-        }
-        attempt.reported.remove(sync.round());
         if (sync.round() < attempt.plan.firstRound() + attempt.plan.rounds()) {
             attempt.averaged++;
         }
-        attempt.rounds.add(new Round(sync.round(), totals.examples, totals.lossSum, totals.minibatches,
-                totals.maxComputeNanos, totals.roundNanosSum / totals.tasks));
+        attempt.rounds.add(new Round(sync.round(), sync.examples(), sync.lossSum(), sync.minibatches(),
+                sync.computeNanos(), sync.roundNanos()));
     }
 
     private synchronized void arrive(Object message, RpcCallContext context) {

@@ -355,7 +355,8 @@ class ParameterAveragingTest {
     /**
      * Every task closed its end of the exchange: no block it handed to another task of the (driver's,
      * here the only) executor is left in the BlockManager, and its server's and clients' I/O threads
-     * (named after the transport's module) stop within Netty's graceful shutdown, a few seconds.
+     * (named after the transport's module: boss, server, client) stop within Netty's graceful
+     * shutdown, a few seconds.
      */
     private static void assertNoExchangeLeft() {
         int blocks = SparkEnv.get().blockManager().getMatchingBlockIds(new scala.runtime.AbstractFunction1<BlockId, Object>() {
@@ -369,7 +370,8 @@ class ParameterAveragingTest {
         List<String> left;
         do {
             left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                    .filter(n -> n.startsWith("kindling-server") || n.startsWith("kindling-client")).toList();
+                    .filter(n -> n.startsWith("kindling-server") || n.startsWith("kindling-client")
+                            || n.startsWith("kindling-boss")).toList();
             if (left.isEmpty()) {
                 return;
             }

@@ -21,9 +21,11 @@ import org.apache.spark.TaskKilledException;
  * owner of each slice averages it as the workers' pieces arrive and pushes the average to every other
  * task. Each task sends and receives about twice the vector per round whatever the number of tasks.
  * Nobody asks for anything or waits at a barrier: a task waits only for the bytes it needs, in its
- * own {@link Inbox}. The driver gets each task's numbers for the round by a one-way message, and
- * task 0 decides when the segment ends (after about its target time): the flag travels in the header
- * of every contribution task 0's workers push. A task may host several workers (more workers than
+ * own {@link Inbox}. Every contribution's header carries its worker's numbers for the round
+ * (examples, minibatches, loss, fitting time), so task 0, which averages slice 0 of every worker,
+ * knows the round's totals and alone reports them to the driver, one message a round whatever the
+ * number of tasks. Task 0 also decides when the segment ends (after about its target time): the flag
+ * travels in the header of every contribution its workers push. A task may host several workers (more workers than
  * task slots); their contributions are averaged individually, in worker order, so the result does not
  * depend on how workers are spread over tasks.
  *
@@ -33,8 +35,8 @@ import org.apache.spark.TaskKilledException;
  * sets of buffers, since a push of one round may still be in flight while the task trains the next.
  *
  * <p>Slices travel in pieces of at most {@link #PIECE} values, one push each: averaging a piece
- * overlaps with the next ones arriving. A block is {@code [examples: long][steps: int][values:
- * int][flags: int]} and then the values, little-endian ({@link Inbox}).
+ * overlaps with the next ones arriving. A block is a header and then the values, little-endian
+ * ({@link Inbox}).
  */
 public final class AllReduce implements AutoCloseable {
     /** Values per block: 1 MiB. */
@@ -48,10 +50,10 @@ public final class AllReduce implements AutoCloseable {
     private static final int HEADER = Inbox.HEADER;
     private static final int MORE = 1; // flags: the segment goes on after this round (task 0's word)
     /**
-     * How long a task goes on waiting after one of its pushes failed before it fails itself. A peer
-     * that failed on its own (a bad record) closes its server at once, and Spark then ends this task
-     * too: the stage's failure must be the peer's, not this push's, or it would read as an executor
-     * lost and be retried.
+     * How long a task goes on waiting after one of its pushes, or a push to it, failed before it fails
+     * itself. A peer that failed on its own (a bad record) closes its connections at once, and Spark
+     * then ends this task too: the stage's failure must be the peer's, not this transfer's, or it
+     * would read as an executor lost and be retried.
      */
     private static final long PUSH_FAILURE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -153,9 +155,17 @@ public final class AllReduce implements AutoCloseable {
     }
 
     /**
-     * The averaged round's totals over all workers, and whether the segment goes on after it.
+     * The averaged round's totals over all workers (the loss and fitting times as far as this task
+     * saw them: complete on task 0), and whether the segment goes on after it.
+     *
+     * @param maxComputeNanos the longest any task spent fitting, its workers' fits added up
      */
-    public record Average(long examples, int maxSteps, boolean more) {
+    public record Average(long examples, int maxSteps, boolean more, int minibatches, double lossSum,
+                          long maxComputeNanos) {
+    }
+
+    /** What a worker's fit of the round came to, as its contribution's header carries it. */
+    public record Fitted(long examples, int minibatches, double lossSum, long nanos) {
     }
 
     /**
@@ -166,7 +176,8 @@ public final class AllReduce implements AutoCloseable {
      * change until {@link #average} returns (a task hosting several workers may reload its network
      * between them: their vectors are copied).
      */
-    public void contribute(int round, int worker, FlatVector vector, long examples, int steps) {
+    public void contribute(int round, int worker, FlatVector vector, Fitted fitted) {
+        long examples = fitted.examples();
         long start = System.nanoTime();
         long length = vector.length();
         int slices = slices(length);
@@ -196,7 +207,8 @@ public final class AllReduce implements AutoCloseable {
                 ByteBuffer values = inPlace && n > 0 ? vector.view(pieceStart(length, j, p), n) : null;
                 ByteBuffer bytes = fit(ofWorker[j][p] == null ? null : ofWorker[j][p].bytes(),
                         HEADER + (values == null ? n * Float.BYTES : 0));
-                bytes.putLong(examples).putInt(steps).putInt(n).putInt(flags);
+                bytes.putLong(examples).putInt(fitted.minibatches()).putInt(n).putInt(flags)
+                        .putDouble(fitted.lossSum()).putLong(fitted.nanos());
                 if (values == null) {
                     vector.read(pieceStart(length, j, p), bytes);
                 }
@@ -245,6 +257,9 @@ public final class AllReduce implements AutoCloseable {
         double[] weights = new double[workers];
         long total = 0;
         int maxSteps = 0;
+        int minibatches = 0;
+        double lossSum = 0;
+        long[] taskNanos = new long[peers.length];
         boolean goesOn = more;
         List<ByteBuffer[]> received = new ArrayList<>(workers);
         try {
@@ -264,6 +279,8 @@ public final class AllReduce implements AutoCloseable {
                     int steps = sources[v].readInt();
                     int values = sources[v].readInt();
                     int flags = sources[v].readInt();
+                    double loss = sources[v].readDouble();
+                    long fitNanos = sources[v].readLong();
                     if (examples > 0 && (values != n || sources[v].remaining() != (long) n * Float.BYTES)) {
                         throw new IllegalStateException("worker " + v + " sent " + values + " values for piece " + p
                                 + " of slice " + slice + " in round " + round + ", expected " + n);
@@ -272,6 +289,9 @@ public final class AllReduce implements AutoCloseable {
                         weights[v] = examples;
                         total += examples;
                         maxSteps = Math.max(maxSteps, steps);
+                        minibatches += steps;
+                        lossSum += loss;
+                        taskNanos[hostOf[v]] += fitNanos;
                         if (hostOf[v] == 0 && task != 0) {
                             goesOn = (flags & MORE) != 0;
                         }
@@ -287,7 +307,7 @@ public final class AllReduce implements AutoCloseable {
                     }
                 }
                 ByteBuffer piece = reduced[p] = fit(reduced[p], HEADER + n * Float.BYTES);
-                piece.putLong(total).putInt(maxSteps).putInt(n).putInt(0);
+                piece.putLong(total).putInt(maxSteps).putInt(n).putInt(0).putDouble(0).putLong(0);
                 mean.compute(sources, weights, n, piece.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
                 piece.position(HEADER + n * Float.BYTES).flip();
                 received.forEach(inbox::recycle);
@@ -306,7 +326,8 @@ public final class AllReduce implements AutoCloseable {
         } finally {
             received.forEach(inbox::recycle);
         }
-        return new Average(total, maxSteps, goesOn);
+        return new Average(total, maxSteps, goesOn, minibatches, lossSum,
+                java.util.Arrays.stream(taskNanos).max().orElse(0));
     }
 
     /** Writes the other tasks' averaged slices into {@code into}, each piece as it arrives. */
@@ -322,6 +343,8 @@ public final class AllReduce implements AutoCloseable {
                     reader.readInt();
                     int values = reader.readInt();
                     reader.readInt();
+                    reader.readDouble();
+                    reader.readLong();
                     if (values != pieceLength(length, j, p) || reader.remaining() != (long) values * Float.BYTES) {
                         throw new IllegalStateException("task " + j + " sent " + values + " averaged values for piece "
                                 + p + " of round " + round + ", expected " + pieceLength(length, j, p));
@@ -338,7 +361,12 @@ public final class AllReduce implements AutoCloseable {
     /** Waits for block {@code name} in the inbox. */
     private ByteBuffer[] take(String name) {
         long start = System.nanoTime();
-        ByteBuffer[] block = inbox.take(name, this::checkPushes);
+        ByteBuffer[] block = inbox.take(name, brokenOff -> {
+            checkPushes();
+            if (brokenOff != null) {
+                pushFailed(new IllegalStateException(brokenOff));
+            }
+        });
         nanos[Phase.WAIT.ordinal()] += System.nanoTime() - start;
         for (ByteBuffer part : block) {
             bytesReceived += part.remaining();
@@ -358,8 +386,8 @@ public final class AllReduce implements AutoCloseable {
     }
 
     /**
-     * A push of this task failed: throws its failure once the grace period since the first is over,
-     * so that Spark can end the stage for whatever failed first.
+     * A push of this task, or to it, failed: throws the failure once the grace period since the
+     * first is over, so that Spark can end the stage for whatever failed first.
      */
     private void pushFailed(Throwable failure) {
         long now = System.nanoTime();

@@ -34,6 +34,10 @@ final class BlockReader {
         return bytes(Integer.BYTES).getInt();
     }
 
+    double readDouble() {
+        return bytes(Double.BYTES).getDouble();
+    }
+
     /** The bytes left. */
     long remaining() {
         long n = 0;

@@ -10,7 +10,8 @@ import org.apache.spark.TaskKilledException;
 
 /**
  * The blocks other tasks pushed to this one, by name, until the task takes them. A block is a
- * {@code [examples: long][steps: int][values: int][flags: int]} header and then the values,
+ * {@code [examples: long][steps: int][values: int][flags: int][loss sum: double][fit nanos: long]}
+ * header and then the values,
  * little-endian: in one heap buffer when it came over the network (buffers the task gives back are
  * reused for later blocks, so a round allocates nothing once the first has run), or in the sending
  * task's own buffers when it came from the same executor. A task waits for a block here rather than asking
@@ -18,7 +19,7 @@ import org.apache.spark.TaskKilledException;
  */
 final class Inbox {
     /** Header bytes of a block. */
-    static final int HEADER = Long.BYTES + 3 * Integer.BYTES;
+    static final int HEADER = 2 * Long.BYTES + 3 * Integer.BYTES + Double.BYTES;
     private static final long POLL_MILLIS = 100;
 
     private final TaskContext task;
@@ -59,12 +60,13 @@ final class Inbox {
             if (arrived.containsKey(name)) {
                 throw new IllegalStateException("averaging block " + name + " arrived twice");
             }
-            for (ByteBuffer b : free) {
-                if (b.capacity() >= bytes) {
+            for (ByteBuffer b : free) { // the smallest that fits: a header-only block takes no piece's buffer
+                if (b.capacity() >= bytes && (buffer == null || b.capacity() < buffer.capacity())) {
                     buffer = b;
-                    free.remove(b);
-                    break;
                 }
+            }
+            if (buffer != null) {
+                free.remove(buffer);
             }
         }
         if (buffer == null) {
@@ -94,7 +96,7 @@ final class Inbox {
         notifyAll();
     }
 
-    /** Block {@code name} will not come: its transfer broke off. */
+    /** Block {@code name} will not come: its transfer broke off ({@code why} says how). */
     synchronized void fail(String name, String why) {
         failed.put(name, why);
         notifyAll();
@@ -103,21 +105,20 @@ final class Inbox {
     /**
      * Waits for block {@code name} and takes it; {@link #recycle} it once read. Ends when Spark
      * kills the task (checked every 100 ms), as it does to every task of a failed barrier stage, or
-     * when {@code check}, run as often, throws: the task's own pushes failed.
+     * when {@code check}, run as often, throws: it is told why the block broke off, if it did (null
+     * otherwise), and decides when to give up.
      */
-    synchronized ByteBuffer[] take(String name, Runnable check) {
+    synchronized ByteBuffer[] take(String name, java.util.function.Consumer<String> check) {
         while (true) {
-            check.run();
+            // Killed first: a block from a task of this executor may be a view of memory that task's
+            // end may free.
+            if (task != null && task.isInterrupted()) {
+                throw new TaskKilledException("killed while waiting for averaging block " + name);
+            }
+            check.accept(failed.get(name));
             ByteBuffer[] block = arrived.remove(name);
             if (block != null) {
                 return block;
-            }
-            String why = failed.remove(name);
-            if (why != null) {
-                throw new IllegalStateException("averaging block " + name + " did not arrive: " + why);
-            }
-            if (task != null && task.isInterrupted()) {
-                throw new TaskKilledException("killed while waiting for averaging block " + name);
             }
             try {
                 wait(POLL_MILLIS);

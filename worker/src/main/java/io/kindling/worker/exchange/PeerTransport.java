@@ -58,6 +58,8 @@ import scala.reflect.ClassTag$;
 public final class PeerTransport implements AutoCloseable {
     /** How a failed push's message begins: the peer's executor is gone, or cannot be reached. */
     public static final String SEND_FAILED = "could not send averaging block";
+    /** How a push that broke off on its way in is reported: its sender's executor is gone, most likely. */
+    public static final String RECEIVE_FAILED = "could not receive averaging block";
     private static final int MAX_NAME = 1024;
     private static final byte IN_BODY = 0; // the values follow as the upload's body
     private static final byte IN_BLOCK_MANAGER = 1; // the block is in this executor's BlockManager
@@ -89,8 +91,16 @@ public final class PeerTransport implements AutoCloseable {
             serverBootstraps.add(new AuthServerBootstrap(transportConf, env.securityManager()));
             clientBootstraps.add(new AuthClientBootstrap(transportConf, conf.getAppId(), env.securityManager()));
         }
+        // Peers reach it where they reach the block manager; it listens where the driver binds its
+        // own services when that differs (a driver in a container).
         String host = env.blockManager().blockManagerId().host();
-        server = context.createServer(host, 0, serverBootstraps);
+        String bind = "driver".equals(env.executorId()) ? conf.get("spark.driver.bindAddress", host) : host;
+        try {
+            server = context.createServer(bind, 0, serverBootstraps);
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
         clients = context.createClientFactory(clientBootstraps);
         self = new Peer(env.executorId(), host, server.getPort());
     }
@@ -161,8 +171,10 @@ public final class PeerTransport implements AutoCloseable {
     private boolean stash(String name, ByteBuffer header, ByteBuffer values) {
         ByteBuffer[] chunks = values.hasRemaining() ? new ByteBuffer[] {header.slice(), values.isDirect() ? values
                 : values.slice()} : new ByteBuffer[] {header.slice()};
+        // Memory and disk: under memory pressure Spark may move the block to disk before the peer
+        // takes it, where a memory-only block would be dropped.
         boolean stored = blockManager.putBytes(new TestBlockId(name), new ChunkedByteBuffer(chunks),
-                StorageLevel.MEMORY_ONLY_SER(), false, ClassTag$.MODULE$.apply(byte[].class));
+                StorageLevel.MEMORY_AND_DISK_SER(), false, ClassTag$.MODULE$.apply(byte[].class));
         if (stored) {
             stashed.add(name);
         }
@@ -176,12 +188,17 @@ public final class PeerTransport implements AutoCloseable {
         if (data.isEmpty()) {
             throw new IllegalStateException("averaging block " + name + " is missing from this executor's BlockManager");
         }
-        ByteBuffer[] chunks = data.get() instanceof ByteBufferBlockData bytes ? bytes.buffer().getChunks() : null;
+        ByteBuffer[] chunks;
+        if (data.get() instanceof ByteBufferBlockData bytes) {
+            chunks = bytes.buffer().getChunks();
+        } else { // moved to disk: read back into memory of the receiver's own
+            ByteBuffer read = data.get().toByteBuffer();
+            ByteBuffer copy = ByteBuffer.allocate(read.remaining());
+            chunks = new ByteBuffer[] {copy.put(read).flip()};
+            data.get().dispose();
+        }
         blockManager.releaseLock(id, Option.empty());
         blockManager.removeBlock(id, false);
-        if (chunks == null) {
-            throw new IllegalStateException("averaging block " + name + " is not in memory as it was stashed");
-        }
         return chunks;
     }
 
@@ -193,16 +210,19 @@ public final class PeerTransport implements AutoCloseable {
     /** Closes the server and connections, and drops any block stashed for a peer that never took it. */
     @Override
     public void close() {
-        for (String name : stashed) {
-            BlockId id = new TestBlockId(name);
-            if (blockManager.getStatus(id).isDefined()) {
-                blockManager.removeBlock(id, false);
+        try {
+            for (String name : stashed) {
+                BlockId id = new TestBlockId(name);
+                if (blockManager.getStatus(id).isDefined()) {
+                    blockManager.removeBlock(id, false);
+                }
             }
+            stashed.clear();
+        } finally {
+            server.close();
+            clients.close();
+            context.close();
         }
-        stashed.clear();
-        server.close();
-        clients.close();
-        context.close();
     }
 
     /** Takes pushed blocks into the inbox; this server answers nothing else. */
@@ -256,7 +276,7 @@ public final class PeerTransport implements AutoCloseable {
 
                 @Override
                 public void onFailure(String streamId, Throwable cause) {
-                    inbox.fail(name, String.valueOf(cause.getMessage()));
+                    inbox.fail(name, RECEIVE_FAILED + " " + name + ": " + cause);
                 }
             };
         }

@@ -1,16 +1,16 @@
 package io.kindling.worker.exchange;
 
 /**
- * What a task tells the driver's coordinator of a segment. After training its workers' chunks of a
- * round ({@link Kind#TRAINED}) it reports the counts and losses the progress lines need and how long
- * fitting took; the driver sees only these, never parameters. On the wire it is a {@code long[]}: executors read the driver's replies with
- * Spark's own class loader and the driver reads these with whichever loaded Spark, so only JDK types
- * cross.
+ * What a task tells the driver's coordinator of a segment. After each round's average task 0
+ * reports ({@link Kind#TRAINED}) the counts and losses the progress lines need, over all workers,
+ * and how long fitting took; the driver sees only these, never parameters. On the wire it is a
+ * {@code long[]}: executors read the driver's replies with Spark's own class loader and the driver
+ * reads these with whichever loaded Spark, so only JDK types cross.
  *
- * @param examples     examples trained by the task's workers this round (TRAINED only)
+ * @param examples     examples trained by all workers this round (TRAINED only)
  * @param lossSum      sum over their minibatches of mean loss × minibatch size
  * @param minibatches  minibatches fitted
- * @param computeNanos time spent fitting, all the task's workers together
+ * @param computeNanos the longest any task spent fitting, its workers together
  * @param roundNanos   the round's wall time on the task, from its last average (or its joining the
  *                     segment) to this one's: durations, not instants, since hosts' clocks differ
  */
@@ -18,7 +18,7 @@ public record SyncMessage(Kind kind, long segment, int round, int task, long exa
                           int minibatches, long computeNanos, long roundNanos) {
     /** A round's report, and the segment's end. */
     public enum Kind {
-        /** The task's workers have trained the round's chunks and pushed their contributions. */
+        /** The round is averaged: its totals, from task 0. */
         TRAINED,
         /** The task has its last average and every push of its has arrived: servers may close. */
         DONE
