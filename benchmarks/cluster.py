@@ -13,11 +13,14 @@ machine in the same state.
 
     benchmarks/cluster.py --data-dir DIR [--baseline CHECKOUT] [--workers 2] [--runs 1] [--cases ...]
 
-Prints one Markdown table row per job and writes the raw logs under --logs (default /tmp).
+Prints one Markdown table row per job and writes the raw logs under --logs (default /tmp). The
+workers' directories (every application's copy of the job jar and its executors' logs, about 150 MB
+a job) are deleted when the cluster stops, unless --keep-work.
 """
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -142,6 +145,8 @@ def main():
     parser.add_argument("--executor-memory", default="2g", help="heap of each executor")
     parser.add_argument("--executor-offheap", default="3g", help="ND4J's off-heap budget of each executor")
     parser.add_argument("--cluster-dir", default="/tmp/kindling-bench-cluster")
+    parser.add_argument("--keep-work", action="store_true",
+                        help="keep the workers' application directories (executor logs) after the run")
     parser.add_argument("--bytes-every", default="10",
                         help="sample the driver's bytes every N progress lines (0: never); a comma list runs "
                              "each build once per value, alternating")
@@ -177,6 +182,10 @@ def main():
                         print(row(label, result), flush=True)
     finally:
         subprocess.run([os.path.join(ROOT, "deploy/standalone/stop-cluster"), "--dir", args.cluster_dir])
+        if not args.keep_work:
+            for name in os.listdir(args.cluster_dir):
+                if name.startswith("work-"):
+                    shutil.rmtree(os.path.join(args.cluster_dir, name), ignore_errors=True)
 
 
 if __name__ == "__main__":
