@@ -1,5 +1,6 @@
 package io.kindling.datasets.testing;
 
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -13,6 +14,7 @@ public final class LocalSpark {
     private static JavaSparkContext sc;
     private static int slots;
     private static boolean strictPins;
+    private static Map<String, String> extra = Map.of();
 
     private LocalSpark() {
     }
@@ -23,7 +25,12 @@ public final class LocalSpark {
 
     /** A local[{@code n}] context: {@code n} task slots. */
     public static synchronized JavaSparkContext context(int n) {
-        return context(n, true);
+        return context(n, true, Map.of());
+    }
+
+    /** A local[{@code n}] context with {@code settings} besides the usual ones. */
+    public static synchronized JavaSparkContext context(int n, Map<String, String> settings) {
+        return context(n, true, settings);
     }
 
     /**
@@ -32,16 +39,17 @@ public final class LocalSpark {
      * which Spark then releases, and which the strict check of Kindling's own reads would fail.
      */
     public static synchronized JavaSparkContext forSparkMl() {
-        return context(2, false);
+        return context(2, false, Map.of());
     }
 
-    private static synchronized JavaSparkContext context(int n, boolean strict) {
-        if (sc != null && (slots != n || strictPins != strict)) {
+    private static synchronized JavaSparkContext context(int n, boolean strict, Map<String, String> settings) {
+        if (sc != null && (slots != n || strictPins != strict || !extra.equals(settings))) {
             stop();
         }
         if (sc == null || sc.sc().isStopped()) {
             slots = n;
             strictPins = strict;
+            extra = Map.copyOf(settings);
             SparkConf conf = new SparkConf()
                     .setMaster("local[" + n + "]")
                     .setAppName("kindling-tests")
@@ -50,6 +58,7 @@ public final class LocalSpark {
                     .set("spark.driver.host", "127.0.0.1")
                     .set("spark.storage.exceptionOnPinLeak", String.valueOf(strict)) // a block read, never released
                     .set("spark.sql.warehouse.dir", warehouse()); // catalog tables of tests: not in the module
+            settings.forEach(conf::set);
             sc = new JavaSparkContext(conf);
         }
         return sc;

@@ -48,6 +48,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class ParameterAveragingTest {
     private static final long SEED = 17;
     private static final int BATCH = 64;
+    /** Tasks of one executor push blocks through the socket, as tasks of different executors do. */
+    private static final java.util.Map<String, String> OVER_THE_NETWORK =
+            java.util.Map.of(io.kindling.worker.exchange.PeerTransport.HAND_OVER, "false");
 
     @Test
     void oneWorkerAveragingEveryStepEqualsPlainFitWithSgd() {
@@ -131,7 +134,51 @@ class ParameterAveragingTest {
         }
     }
 
-    /** 874 410 parameters and twice as many Adam moments: above what two tasks average whole. */
+    @Test
+    void tasksOfOneExecutorPushingThroughTheSocketAverageAsLocalModelsToo() {
+        // The path between executors: values pushed in place, averaged into the model, averages
+        // pushed from it and landing in the peers' models, whole and in slices.
+        try {
+            assertAveragesLocalModels(LocalSpark.context(2, OVER_THE_NETWORK), TinyNets.mlp(new Adam(0.01)), 2);
+            assertAveragesLocalModels(LocalSpark.context(2, OVER_THE_NETWORK), largeModel(), 2);
+            assertAveragesLocalModels(LocalSpark.context(3, OVER_THE_NETWORK), largeModel(), 3);
+            assertAveragesLocalModels(LocalSpark.context(3, OVER_THE_NETWORK), largeModel(), 4);
+        } finally {
+            LocalSpark.stop();
+        }
+    }
+
+    @Test
+    void manyRoundsOverTheNetworkGiveTheBitsOfBlocksHandedOver() {
+        int n = 1000;
+        List<Example> examples = TinyNets.examples(n, 4);
+        for (MultiLayerConfiguration conf : List.of(TinyNets.mlp(new Adam(0.01)), largeModel())) {
+            MultiLayerNetwork start = newNet(conf);
+            ModelState handedOver = ModelState.of(start);
+            ModelState pushed = ModelState.of(start);
+            try {
+                for (ModelState model : List.of(handedOver, pushed)) {
+                    JavaSparkContext sc = model == pushed ? LocalSpark.context(2, OVER_THE_NETWORK)
+                            : LocalSpark.context();
+                    try (ParameterAveraging engine = new ParameterAveraging(sc, config(conf, 2), 2)) {
+                        for (int epoch = 1; epoch <= 2; epoch++) {
+                            EpochStats stats = engine.trainEpoch(model, rdd(sc, examples), n, epoch, 0.01, false, 0,
+                                    RoundListener.NONE);
+                            assertEquals(4, stats.rounds());
+                        }
+                    }
+                    assertNoExchangeLeft();
+                }
+            } finally {
+                LocalSpark.stop();
+            }
+            assertArrayEquals(handedOver.params(), pushed.params());
+            assertArrayEquals(handedOver.updaterState(), pushed.updaterState());
+            assertEquals(handedOver.iteration(), pushed.iteration());
+        }
+    }
+
+        /** 874 410 parameters and twice as many Adam moments: above what two tasks average whole. */
     private static MultiLayerConfiguration largeModel() {
         return new NeuralNetConfiguration.Builder().seed(12).updater(new Adam(0.01)).list()
                 .layer(new DenseLayer.Builder().nIn(784).nOut(1100).activation(Activation.RELU).build())

@@ -31,8 +31,16 @@ import org.apache.spark.TaskKilledException;
  *
  * <p>With two tasks (or one) and a vector of at most {@link #WHOLE} values, each task instead pushes
  * its whole contribution to the other and averages every value itself: the same bytes each way,
- * one hop fewer per round, the same bits. Contributions are then copies, alternating between two
- * sets of buffers, since a push of one round may still be in flight while the task trains the next.
+ * one hop fewer per round, the same bits. Contributions then go in place too, and the task writes
+ * the average over them once its pushes have completed.
+ *
+ * <p>Each value is touched as few times as can be: the owner of a slice averages it straight into
+ * its model and pushes the average from there (the pushes complete before the next round changes
+ * the model); the other tasks' averages land straight in the model as they come off the socket
+ * ({@link Inbox#expect}). A peer of the same executor is handed blocks as they are and reads them
+ * after the push completes ({@link PeerTransport#handsOverTo}): a task with such a peer averages into
+ * buffers of its own, and copies its whole contributions, alternating between two sets of buffers,
+ * since a push of one round may still be read while the task trains the next.
  *
  * <p>Slices travel in pieces of at most {@link #PIECE} values, one push each: averaging a piece
  * overlaps with the next ones arriving. A block is a header and then the values, little-endian
@@ -66,6 +74,11 @@ public final class AllReduce implements AutoCloseable {
     private final Peer[] peers;
     private final int[] hostOf;
     private final int hostedHere; // workers this task hosts
+    // Whether some other task is of this executor and gets blocks handed over as they are: the
+    // buffers this task pushes must then stay as they are until it has read them.
+    private final boolean handsOver;
+    private final java.util.Set<String> landing = new java.util.HashSet<>(); // averages expected into the model
+    private FlatVector landingIn; // the model they land in
     private final double seconds;
     private final long joinedNanos;
     private final WeightedMean mean = new WeightedMean();
@@ -124,6 +137,11 @@ public final class AllReduce implements AutoCloseable {
         this.peers = peers;
         this.hostOf = hostOf;
         this.hostedHere = (int) java.util.Arrays.stream(hostOf).filter(host -> host == task).count();
+        boolean any = false;
+        for (int t = 0; t < peers.length; t++) {
+            any |= t != task && transport.handsOverTo(peers[t]);
+        }
+        this.handsOver = any;
         this.seconds = seconds;
         this.joinedNanos = System.nanoTime();
     }
@@ -181,15 +199,20 @@ public final class AllReduce implements AutoCloseable {
         long start = System.nanoTime();
         long length = vector.length();
         int slices = slices(length);
-        // In place when nothing changes the values before every owner has them: the task writes
-        // averages into them only once the owners have averaged, that is, received them.
-        boolean inPlace = slices > 1 && hostedHere == 1;
+        // In place when nothing changes the values before every owner has them: sliced, the task
+        // writes averages into them only once the owners have averaged, that is, received them;
+        // whole, only once its pushes have completed, which a peer handed the buffers over has not
+        // read yet.
+        boolean inPlace = hostedHere == 1 && (slices > 1 || !handsOver);
         int set = set(length);
         if (round != lastContribution) { // the last pushes from these buffers are long done: make sure
             awaitAll(pushed.get(set));
             lastContribution = round;
             if (task == 0) {
                 more = (System.nanoTime() - joinedNanos) / 1e9 < seconds;
+            }
+            if (slices > 1 && hostedHere == 1) {
+                expectAverages(round, vector);
             }
         }
         int flags = task == 0 && more ? MORE : 0;
@@ -226,14 +249,41 @@ public final class AllReduce implements AutoCloseable {
     }
 
     /**
+     * The averaged slices of the other tasks are to land straight in {@code vector}, the model this
+     * task contributes, where they come over the network: the pushes of its contribution that they
+     * overwrite have completed by the time any arrives, since each is the average of one.
+     */
+    private void expectAverages(int round, FlatVector vector) {
+        long length = vector.length();
+        landingIn = vector;
+        for (int j = 0; j < peers.length; j++) {
+            for (int p = 0; j != task && !transport.handsOverTo(peers[j]) && p < pieces(length, j); p++) {
+                ByteBuffer zone = vector.view(pieceStart(length, j, p), pieceLength(length, j, p));
+                if (zone != null) {
+                    String name = averageName(round, j, p);
+                    inbox.expect(name, zone);
+                    landing.add(name);
+                }
+            }
+        }
+    }
+
+    /**
      * Averages this task's slice as the workers' pieces arrive, pushes it to the other tasks and
-     * gathers theirs: {@code into} then holds the average.
+     * gathers theirs: {@code into} then holds the average. A task hosting one worker averages into
+     * the vector it contributed.
      */
     public Average average(int round, FlatVector into) {
+        if (!landing.isEmpty() && into != landingIn) {
+            throw new IllegalStateException("round " + round + " is averaged into another vector than contributed");
+        }
         int slices = slices(into.length());
         Average average = reduce(round, slices == 1 ? 0 : task, into);
         if (slices > 1) {
             gather(round, into);
+        }
+        if (!handsOver) { // the averages went from the model's memory, which the next round changes
+            awaitAll(pushedAverages);
         }
         exchanges++;
         return average;
@@ -250,6 +300,8 @@ public final class AllReduce implements AutoCloseable {
         boolean sliced = slices(length) > 1;
         if (sliced) { // the pieces' buffers are reused below: the last round's pushes of them are done
             awaitAll(pushedAverages);
+        } else if (!handsOver && hostedHere == 1) { // the average overwrites what the pushes send
+            awaitAll(pushed.get(set(length)));
         }
         if (reduced.length != pieces) {
             reduced = new ByteBuffer[pieces];
@@ -306,18 +358,27 @@ public final class AllReduce implements AutoCloseable {
                         weights[v] /= total;
                     }
                 }
-                ByteBuffer piece = reduced[p] = fit(reduced[p], HEADER + n * Float.BYTES);
+                // Straight into the model, and pushed from there, unless a peer is handed the block
+                // as it is: it reads it after the push completes, and the model changes before then.
+                ByteBuffer model = handsOver ? null : into.view(pieceStart(length, slice, p), n);
+                ByteBuffer piece = reduced[p] = fit(reduced[p], HEADER + (model == null ? n * Float.BYTES : 0));
                 piece.putLong(total).putInt(maxSteps).putInt(n).putInt(0).putDouble(0).putLong(0);
-                mean.compute(sources, weights, n, piece.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
-                piece.position(HEADER + n * Float.BYTES).flip();
+                if (model != null) {
+                    mean.compute(sources, weights, n, model.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+                    piece.flip();
+                } else {
+                    mean.compute(sources, weights, n, piece.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+                    piece.position(HEADER + n * Float.BYTES).flip();
+                    model = piece.duplicate().position(HEADER);
+                    into.write(pieceStart(length, slice, p), model.duplicate());
+                }
                 received.forEach(inbox::recycle);
                 received.clear();
-                into.write(pieceStart(length, slice, p), piece.duplicate().position(HEADER));
                 if (sliced) {
                     for (int t = 0; t < peers.length; t++) {
                         if (t != task) {
                             pushedAverages.add(transport.send(peers[t], averageName(round, slice, p),
-                                    piece.duplicate().limit(HEADER), piece.duplicate().position(HEADER)));
+                                    piece.duplicate().limit(HEADER), model.duplicate()));
                         }
                     }
                 }
@@ -335,9 +396,11 @@ public final class AllReduce implements AutoCloseable {
         long length = into.length();
         for (int j = 0; j < peers.length; j++) {
             for (int p = 0; j != task && p < pieces(length, j); p++) {
-                ByteBuffer[] block = take(averageName(round, j, p));
+                String name = averageName(round, j, p);
+                ByteBuffer[] block = take(name);
                 long started = System.nanoTime();
                 try {
+                    boolean landed = landing.remove(name); // its values are in the model already
                     BlockReader reader = new BlockReader(gathered, block);
                     reader.readLong();
                     reader.readInt();
@@ -345,11 +408,16 @@ public final class AllReduce implements AutoCloseable {
                     reader.readInt();
                     reader.readDouble();
                     reader.readLong();
-                    if (values != pieceLength(length, j, p) || reader.remaining() != (long) values * Float.BYTES) {
+                    if (values != pieceLength(length, j, p)
+                            || reader.remaining() != (landed ? 0 : (long) values * Float.BYTES)) {
                         throw new IllegalStateException("task " + j + " sent " + values + " averaged values for piece "
                                 + p + " of round " + round + ", expected " + pieceLength(length, j, p));
                     }
-                    reader.copyTo(into, pieceStart(length, j, p), values);
+                    if (landed) {
+                        bytesReceived += (long) values * Float.BYTES;
+                    } else {
+                        reader.copyTo(into, pieceStart(length, j, p), values);
+                    }
                 } finally {
                     inbox.recycle(block);
                 }

@@ -30,6 +30,8 @@ final class Inbox {
     // executor handed over is left to the garbage collector).
     private final java.util.Set<ByteBuffer> own = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final Map<String, String> failed = new HashMap<>(); // guarded by this: why a block never came
+    private final Map<String, ByteBuffer> zones = new HashMap<>(); // guarded by this: where values land
+    private boolean cleared; // guarded by this: no value lands any more
 
     /**
      * @param maxValues the most values one block may carry: a larger one is refused before any of
@@ -77,6 +79,43 @@ final class Inbox {
         }
         buffer.clear().limit(bytes);
         return buffer.order(ByteOrder.LITTLE_ENDIAN).put(header.duplicate());
+    }
+
+    /**
+     * The values of block {@code name}, when it comes over the network, are to land in {@code zone}
+     * (from its position to its limit, a view of the model's memory) rather than in a buffer of
+     * the inbox: the block taken is then its header alone.
+     */
+    synchronized void expect(String name, ByteBuffer zone) {
+        zones.put(name, zone);
+    }
+
+    /**
+     * Where the values of block {@code name}, whose header is {@code header}, land, or null when it
+     * was not {@link #expect}ed: a block carrying another number of values is refused.
+     */
+    synchronized ByteBuffer landing(String name, ByteBuffer header) {
+        ByteBuffer zone = zones.remove(name);
+        if (zone == null) {
+            return null;
+        }
+        int values = header.remaining() == HEADER ? header.duplicate().order(ByteOrder.LITTLE_ENDIAN)
+                .getInt(header.position() + Long.BYTES + Integer.BYTES) : -1;
+        if ((long) values * Float.BYTES != zone.remaining()) {
+            throw new IllegalArgumentException("averaging block " + name + " carries " + values + " values, expected "
+                    + zone.remaining() / Float.BYTES);
+        }
+        return zone;
+    }
+
+    /**
+     * Copies {@code data} into {@code zone}, unless the inbox was cleared: the task is over, and its
+     * model's memory may be gone.
+     */
+    synchronized void land(ByteBuffer zone, ByteBuffer data) {
+        if (!cleared) {
+            zone.put(data);
+        }
     }
 
     /** Block {@code name}, its buffer filled, is there to take. */
@@ -138,8 +177,10 @@ final class Inbox {
         }
     }
 
-    /** Drops every block still here. */
+    /** Drops every block still here; nothing lands in the model any more. */
     synchronized void clear() {
+        cleared = true;
+        zones.clear();
         arrived.clear();
         free.clear();
         own.clear();

@@ -60,6 +60,11 @@ public final class PeerTransport implements AutoCloseable {
     public static final String SEND_FAILED = "could not send averaging block";
     /** How a push that broke off on its way in is reported: its sender's executor is gone, most likely. */
     public static final String RECEIVE_FAILED = "could not receive averaging block";
+    /**
+     * Whether tasks of one executor hand blocks over in its BlockManager (the default); false: they
+     * push them through the socket like any peer (tests of the network path under a local master).
+     */
+    public static final String HAND_OVER = "spark.kindling.exchange.handOver";
     private static final int MAX_NAME = 1024;
     private static final byte IN_BODY = 0; // the values follow as the upload's body
     private static final byte IN_BLOCK_MANAGER = 1; // the block is in this executor's BlockManager
@@ -71,6 +76,7 @@ public final class PeerTransport implements AutoCloseable {
     private final TransportClientFactory clients;
     private final Peer self;
     private final BlockManager blockManager;
+    private final boolean handOver;
     private final java.util.Set<String> stashed = java.util.concurrent.ConcurrentHashMap.newKeySet(); // not yet taken
 
     private PeerTransport(Inbox inbox, String prefix) {
@@ -79,6 +85,7 @@ public final class PeerTransport implements AutoCloseable {
         SparkEnv env = SparkEnv.get();
         SparkConf conf = env.conf();
         blockManager = env.blockManager();
+        handOver = conf.getBoolean(HAND_OVER, true);
         if (conf.getBoolean("spark.ssl.rpc.enabled", false)) {
             throw new IllegalStateException("spark.ssl.rpc.enabled is set, and Kindling's exchange between executors"
                     + " does not support TLS; use spark.network.crypto.enabled (with spark.authenticate) instead");
@@ -119,6 +126,15 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /**
+     * Whether blocks for {@code to} are handed over as they are, its task being of this executor:
+     * the sender's buffers must then not change until the peer has read them, later than the push
+     * completes. Blocks for any other peer are the peer's own copies once the push completes.
+     */
+    boolean handsOverTo(Peer to) {
+        return handOver && to.executorId().equals(self.executorId());
+    }
+
+    /**
      * Pushes block {@code name} to {@code to}: {@code header} ({@link Inbox#HEADER} bytes), then
      * {@code values}, each from its position to its limit. The returned future completes when the
      * peer has received it all, and fails when the push does. A peer of the same executor gets the
@@ -128,7 +144,7 @@ public final class PeerTransport implements AutoCloseable {
     CompletableFuture<Void> send(Peer to, String name, ByteBuffer header, ByteBuffer values) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         String stash = stashName(name, to);
-        byte where = to.executorId().equals(self.executorId()) && stash(stash, header, values) ? IN_BLOCK_MANAGER
+        byte where = handsOverTo(to) && stash(stash, header, values) ? IN_BLOCK_MANAGER
                 : IN_BODY;
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         ByteBuffer meta = ByteBuffer.allocate(1 + Integer.BYTES + nameBytes.length + header.remaining())
@@ -250,7 +266,10 @@ public final class PeerTransport implements AutoCloseable {
             if (!name.startsWith(prefix)) {
                 throw new IllegalArgumentException("averaging block " + name + " is not of this segment (" + prefix + ")");
             }
-            ByteBuffer block = where == IN_BODY ? inbox.open(name, meta) : null;
+            // Values the task expects straight into its model land there; others go into a buffer.
+            ByteBuffer zone = where == IN_BODY ? inbox.landing(name, meta) : null;
+            ByteBuffer header = zone != null ? ByteBuffer.allocate(Inbox.HEADER).put(meta.duplicate()).flip() : null;
+            ByteBuffer block = where == IN_BODY && zone == null ? inbox.open(name, meta) : null;
             return new StreamCallbackWithID() {
                 @Override
                 public String getID() {
@@ -259,15 +278,27 @@ public final class PeerTransport implements AutoCloseable {
 
                 @Override
                 public void onData(String streamId, ByteBuffer data) throws IOException {
-                    if (block == null || data.remaining() > block.remaining()) {
+                    ByteBuffer into = zone != null ? zone : block;
+                    if (into == null || data.remaining() > into.remaining()) {
                         throw new IOException("averaging block " + name + " is longer than its header says");
                     }
-                    block.put(data);
+                    if (zone != null) {
+                        inbox.land(zone, data);
+                    } else {
+                        block.put(data);
+                    }
                 }
 
                 @Override
                 public void onComplete(String streamId) {
-                    if (block != null) {
+                    if (zone != null) {
+                        if (zone.hasRemaining()) {
+                            inbox.fail(name, RECEIVE_FAILED + " " + name + ": it ended " + zone.remaining()
+                                    + " bytes early");
+                        } else {
+                            inbox.deliver(name, new ByteBuffer[] {header});
+                        }
+                    } else if (block != null) {
                         inbox.deliver(name, block);
                     } else {
                         inbox.deliver(name, unstash(stashName(name, self)));
