@@ -171,8 +171,6 @@ def main():
         for case in args.cases.split(","):
             for n in range(args.runs):
                 for (label, submit), every in [(b, int(e)) for b in builds for e in args.bytes_every.split(",")]:
-                    if label == "baseline" and case.endswith("-local"):
-                        continue  # no such option before
                     if "," in args.bytes_every:
                         label = f"{label}, bytes every {every}"
                     log = os.path.join(args.logs, f"cluster-{label.replace(' ', '').replace(',', '-')}-{case}"

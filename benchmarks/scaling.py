@@ -30,21 +30,22 @@ BATCH = 64
 #        t_mb: seconds per minibatch of 64 on one node, examples per epoch, bytes per example,
 #        g: a segment's start and end in seconds)
 MODELS = {
-    "MNIST CNN": (1_199_882, 12, 0.0726, 60_000, 784, 0.4),
-    "dense 25 M": (24_202_250, 12, 0.226, 1_281_167, 784, 6.7),
+    "MNIST CNN": (1_199_882, 12, 0.0726, 60_000, 784, 0.55),
+    "dense 25 M": (24_202_250, 12, 0.226, 1_281_167, 784, 6.2),
 }
 
-# Measured on this machine's standalone cluster, 2 workers (BENCHMARKS.md, "Pushes instead of
-# fetches"): a round's overhead is 5.3 ms plus 1.26 ms per MB of model vector (0.79 GB/s), fitted to
-# lenet5 (0.53 MB, 6.0 ms) and the MNIST CNN (14.4 MB, 23.5 ms); the shuffle moved 51 MB/s per node.
-LATENCY = 0.0053
-LOOPBACK = 0.79e9
+# Measured on this machine's standalone cluster, 2 workers (BENCHMARKS.md, "Fewer copies a round"):
+# a round's overhead is 4.9 ms plus 1.26 ms per MB of model vector (0.80 GB/s), fitted (each point
+# weighted by its own size) to lenet5 (0.53 MB, 5.7 ms), the MNIST CNN (14.4 MB, 22.0 ms) and
+# dense-25m (290 MB, 385 ms); the shuffle moved 51 MB/s per node.
+LATENCY = 0.0049
+LOOPBACK = 0.80e9
 SHUFFLE_RATE = 51e6
 # Assumed: a node spends 0.1 ms on each push it receives, and a 25 GbE link carries 2.5 GB/s each way.
 PER_MESSAGE = 0.0001
 NETWORKS = {
     "25 GbE (2.5 GB/s each way)": 2.5e9,
-    "this VM's loopback rate (0.79 GB/s)": LOOPBACK,
+    "this VM's loopback rate (0.80 GB/s)": LOOPBACK,
 }
 
 
