@@ -45,10 +45,11 @@ import scala.reflect.ClassTag$;
  * settings and secret. Peers push blocks to the task's server, which puts them in its {@link Inbox};
  * the task pushes to theirs. A push is one upload stream: the block's name and header as its
  * metadata, the values as its body, sent from where they lie (a view of the network's own memory
- * included) and received straight into the inbox's buffer. The push completes when the peer has
- * every byte. Between tasks of one executor (every task, under a local master) the block is handed
- * over in the executor's BlockManager instead, its buffers as they are, and the push carries only
- * its name: through the socket it would be copied several times.
+ * included) and received straight into the inbox's buffer, or into the model where the task expects
+ * the values ({@link Inbox#expect}). The push completes when the peer has every byte. Between
+ * tasks of one executor (every task, under a local master) the block is handed over in the
+ * executor's BlockManager instead, its buffers as they are, and the push carries only its name:
+ * through the socket it would be copied several times.
  *
  * <p>Spark's own upload ({@code BlockTransferService.uploadBlock}) would store each block in the
  * peer's BlockManager and report it to the driver, a message per block and peer: the driver's load
