@@ -203,11 +203,7 @@ public final class AllReduce implements AutoCloseable {
         long start = System.nanoTime();
         long length = vector.length();
         int slices = slices(length);
-        // In place when nothing changes the values before every owner has them: sliced, the task
-        // writes averages into them only once the owners have averaged, that is, received them;
-        // whole, only once its pushes have completed, which a peer handed the buffers over has not
-        // read yet.
-        boolean inPlace = hostedHere == 1 && (slices > 1 || !handsOver);
+        boolean inPlace = inPlace(length);
         int set = set(length);
         if (round != lastContribution) { // the last pushes from these buffers are long done: make sure
             awaitAll(pushed.get(set));
@@ -304,7 +300,7 @@ public final class AllReduce implements AutoCloseable {
         boolean sliced = slices(length) > 1;
         if (sliced) { // the pieces' buffers are reused below: the last round's pushes of them are done
             awaitAll(pushedAverages);
-        } else if (!handsOver && hostedHere == 1) { // the average overwrites what the pushes send
+        } else if (inPlace(length)) { // the average overwrites what the pushes send
             awaitAll(pushed.get(set(length)));
         }
         if (reduced.length != pieces) {
@@ -498,6 +494,16 @@ public final class AllReduce implements AutoCloseable {
     public void close() {
         transport.close();
         inbox.clear();
+    }
+
+    /**
+     * Whether contributions are pushed in place, as views of the model: when nothing changes the
+     * values before every owner has them. Sliced, the task writes averages into them only once the
+     * owners have averaged, that is, received them; whole, only once its pushes have completed,
+     * which a peer handed the buffers over has not read yet.
+     */
+    private boolean inPlace(long length) {
+        return hostedHere == 1 && (slices(length) > 1 || !handsOver);
     }
 
     /** One slice per task; one slice that every task averages, for two tasks (or one) and a small vector. */

@@ -292,13 +292,12 @@ public final class PeerTransport implements AutoCloseable {
 
                 @Override
                 public void onComplete(String streamId) {
-                    if (zone != null) {
+                    if (zone != null) { // checked as Inbox.deliver checks a buffer
                         if (zone.hasRemaining()) {
-                            inbox.fail(name, RECEIVE_FAILED + " " + name + ": it ended " + zone.remaining()
+                            throw new IllegalStateException("averaging block " + name + " ended " + zone.remaining()
                                     + " bytes early");
-                        } else {
-                            inbox.deliver(name, new ByteBuffer[] {header});
                         }
+                        inbox.deliver(name, new ByteBuffer[] {header});
                     } else if (block != null) {
                         inbox.deliver(name, block);
                     } else {
