@@ -12,6 +12,7 @@ kindling-submit and job jar) on the same cluster, alternating with this one, so 
 machine in the same state.
 
     benchmarks/cluster.py --data-dir DIR [--baseline CHECKOUT] [--workers 2] [--runs 1] [--cases ...]
+                          [--epochs 2]
 
 Prints one Markdown table row per job and writes the raw logs under --logs (default /tmp). The
 workers' directories (every application's copy of the job jar and its executors' logs, about 150 MB
@@ -43,7 +44,6 @@ NEW_SPLIT = r"epoch {}: shuffle ([0-9.]+) s; (\d+) rounds in (\d+) segments?: co
 OLD_SPLIT = r"epoch {}: shuffle ([0-9.]+) s; (\d+) rounds: broadcast ([0-9.]+) s, local compute ([0-9.]+) s, " \
             r"aggregation ([0-9.]+) s, driver averaging ([0-9.]+) s"
 EPOCH = r"epoch {}: (\d+) examples in ([0-9.]+) s"
-EPOCHS = 2
 PARAMS = re.compile(r"native threads per task, (\d+) parameters")
 TEST = re.compile(r"Test set: Average loss: ([0-9.]+), Accuracy: (\d+)/(\d+)")
 
@@ -65,17 +65,17 @@ def driver_bytes(pid):
     return total
 
 
-def run_job(submit, master, data_dir, workers, case, log_path, memory, properties, bytes_every):
-    """One job of EPOCHS epochs; a result per epoch (the first pays the JVMs' warm-up)."""
+def run_job(submit, master, data_dir, workers, case, log_path, memory, properties, bytes_every, epochs):
+    """One job of `epochs` epochs; a result per epoch (the first pays the JVMs' warm-up)."""
     options, per_worker = CASES[case]
-    command = [submit, "--master", master, "train", "--epochs", str(EPOCHS), "--workers", str(workers),
+    command = [submit, "--master", master, "train", "--epochs", str(epochs), "--workers", str(workers),
                "--data-dir", data_dir, "--no-download", "--log-interval", "1", "--limit-test", "1000"] + options
     if per_worker:
         command += ["--limit-train", str(per_worker * workers)]
     env = dict(os.environ, KINDLING_EXECUTOR_MEMORY=memory[0], KINDLING_EXECUTOR_OFFHEAP=memory[1])
     if properties and os.path.exists(properties):  # a secured cluster: the jobs need its secret
         env["KINDLING_SPARK_PROPERTIES"] = properties
-    samples = {e: [] for e in range(1, EPOCHS + 1)}  # per epoch: (train lines seen, bytes)
+    samples = {e: [] for e in range(1, epochs + 1)}  # per epoch: (train lines seen, bytes)
     lines = {}
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
@@ -89,7 +89,7 @@ def run_job(submit, master, data_dir, workers, case, log_path, memory, propertie
                     samples[epoch].append((lines[epoch], driver_bytes(process.pid)))
         process.wait()
     text = open(log_path).read()
-    return [parse(text, case, workers, process.returncode, e, samples[e]) for e in range(1, EPOCHS + 1)]
+    return [parse(text, case, workers, process.returncode, e, samples[e]) for e in range(1, epochs + 1)]
 
 
 def parse(text, case, workers, exit_code, epoch, samples):
@@ -142,6 +142,9 @@ def main():
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--cases", default="mnist-cnn,mlp")
     parser.add_argument("--logs", default="/tmp")
+    parser.add_argument("--epochs", type=int, default=2,
+                        help="epochs per job; each gets a row (the executors' JIT compilers are still busy in the"
+                             " first few)")
     parser.add_argument("--executor-memory", default="2g", help="heap of each executor")
     parser.add_argument("--executor-offheap", default="3g", help="ND4J's off-heap budget of each executor")
     parser.add_argument("--cluster-dir", default="/tmp/kindling-bench-cluster")
@@ -176,7 +179,8 @@ def main():
                     log = os.path.join(args.logs, f"cluster-{label.replace(' ', '').replace(',', '-')}-{case}"
                                                   f"-w{args.workers}-{n}.log")
                     for result in run_job(submit, master, args.data_dir, args.workers, case, log,
-                                          (args.executor_memory, args.executor_offheap), properties, every):
+                                          (args.executor_memory, args.executor_offheap), properties, every,
+                                          args.epochs):
                         print(row(label, result), flush=True)
     finally:
         subprocess.run([os.path.join(ROOT, "deploy/standalone/stop-cluster"), "--dir", args.cluster_dir])

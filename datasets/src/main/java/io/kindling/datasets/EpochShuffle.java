@@ -1,15 +1,12 @@
 package io.kindling.datasets;
 
-import java.io.Serializable;
-import java.util.Collections;
 import java.util.List;
 import org.apache.spark.Partitioner;
 import org.apache.spark.ShuffleDependency;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.rdd.PartitionPruningRDD;
 import scala.Tuple2;
-import scala.runtime.AbstractFunction1;
 
 /**
  * The global reshuffle of an epoch, like PyTorch's DistributedSampler: every example goes through
@@ -17,6 +14,11 @@ import scala.runtime.AbstractFunction1;
  * The shuffle's output stays on the executors' disks for the epoch; a training segment's tasks then
  * read one round's chunks at a time ({@link SegmentChunks}), so a task holds k minibatches, never a
  * worker's whole slice, and an epoch works on data larger than memory.
+ *
+ * <p>The shuffle has more partitions than Spark's bypass threshold
+ * ({@code spark.shuffle.sort.bypassMergeThreshold}), empty ones past the chunks where needed: below
+ * it, each map task opens one file per chunk and then concatenates them, which took twice the CPU of
+ * writing one file sorted by chunk (BENCHMARKS.md, "The epoch's shuffle").
  */
 public final class EpochShuffle {
     /** Permutation stream reserved for the validation split; epochs use their own number. */
@@ -36,7 +38,8 @@ public final class EpochShuffle {
         JavaPairRDD<Long, Example> chunks = examples
                 .mapToPair(e -> new Tuple2<>(permutation.apply(e.index()), e))
                 .filter(t -> plan.partitionOf(t._1()) >= 0)
-                .partitionBy(new ChunkPartitioner(plan));
+                .partitionBy(new ChunkPartitioner(plan, Math.max(plan.partitions(),
+                        examples.context().getConf().getInt("spark.shuffle.sort.bypassMergeThreshold", 200) + 1)));
         return new EpochShuffle(chunks, plan);
     }
 
@@ -44,14 +47,13 @@ public final class EpochShuffle {
         return plan;
     }
 
-    /**
-     * Writes the shuffle now, in a job of its own, so that the segments only read it: the job's one
-     * task opens chunk 0 and reads nothing from it.
-     */
+    /** Writes the shuffle now, in a map stage of its own, so that the segments only read it. */
     public void prepare() {
-        PartitionPruningRDD<Tuple2<Long, Example>> first = PartitionPruningRDD.create(chunks.rdd(),
-                new RoundFilter(plan.partitions(), 0));
-        JavaRDD.fromRDD(first, chunks.classTag()).mapPartitions(keyed -> Collections.emptyIterator(), true).count();
+        try {
+            chunks.context().submitMapStage(dependency()).get();
+        } catch (SparkException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -59,44 +61,31 @@ public final class EpochShuffle {
      * {@code tasks} tasks: partition t holds, round after round, the chunks of the workers task t
      * hosts ({@link Shard#split} of the workers over the tasks).
      */
-    @SuppressWarnings("unchecked")
     public JavaRDD<List<List<Example>>> segment(int firstRound, int rounds, int tasks) {
-        ShuffleDependency<Long, Example, Example> dependency =
-                (ShuffleDependency<Long, Example, Example>) chunks.rdd().dependencies().head();
-        SegmentChunks segment = new SegmentChunks(dependency, plan.rounds(), firstRound, rounds, tasks,
+        SegmentChunks segment = new SegmentChunks(dependency(), plan.rounds(), firstRound, rounds, tasks,
                 plan.workers());
         return JavaRDD.fromRDD(segment, segment.elementClassTag());
     }
 
-    /** Keeps the partitions of one round; Spark ships it with the tasks, so it is a serializable class. */
-    static final class RoundFilter extends AbstractFunction1<Object, Object> implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final int rounds;
-        private final int round;
-
-        RoundFilter(int rounds, int round) {
-            this.rounds = rounds;
-            this.round = round;
-        }
-
-        @Override
-        public Object apply(Object partition) {
-            return (Integer) partition % rounds == round;
-        }
+    @SuppressWarnings("unchecked")
+    private ShuffleDependency<Long, Example, Example> dependency() {
+        return (ShuffleDependency<Long, Example, Example>) chunks.rdd().dependencies().head();
     }
 
-    /** Sends position p to its chunk's partition. */
+    /** Sends position p to its chunk's partition, of {@code partitions} (the chunks, or more). */
     static final class ChunkPartitioner extends Partitioner {
         private static final long serialVersionUID = 1L;
         private final EpochPlan plan;
+        private final int partitions;
 
-        ChunkPartitioner(EpochPlan plan) {
+        ChunkPartitioner(EpochPlan plan, int partitions) {
             this.plan = plan;
+            this.partitions = partitions;
         }
 
         @Override
         public int numPartitions() {
-            return plan.partitions();
+            return partitions;
         }
 
         @Override
