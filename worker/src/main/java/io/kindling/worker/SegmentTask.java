@@ -143,11 +143,13 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
     private void log(int task, Shard hosted, int rounds, AllReduce exchange, double start, double read, double fit,
                      double total) {
         LOG.info(String.format(Locale.ROOT, "segment %d, epoch %d, rounds %d-%d, task %d of %d (workers %d-%d): %.2f s:"
-                        + " start %.2f s, read %.2f s, fit %.2f s, push %.2f s, wait %.2f s, reduce %.2f s, gather %.2f s;"
+                        + " start %.2f s, read %.2f s, fit %.2f s, push %.2f s, wait %.2f s, reduce %.2f s, gather %.2f s,"
+                        + " settle %.2f s;"
                         + " %.1f MB received", plan.segment(), plan.epoch(), plan.firstRound() + 1,
                 plan.firstRound() + rounds, task, plan.tasks(), hosted.first(), hosted.first() + hosted.count() - 1,
                 total, start, read, fit, exchange.seconds(AllReduce.Phase.PUSH), exchange.seconds(AllReduce.Phase.WAIT),
                 exchange.seconds(AllReduce.Phase.REDUCE), exchange.seconds(AllReduce.Phase.GATHER),
+                exchange.seconds(AllReduce.Phase.SETTLE),
                 exchange.bytesReceived() / 1e6));
     }
 

@@ -140,6 +140,7 @@ class ParameterAveragingTest {
         // pushed from it and landing in the peers' models, whole and in slices.
         try {
             assertAveragesLocalModels(LocalSpark.context(2, OVER_THE_NETWORK), TinyNets.mlp(new Adam(0.01)), 2);
+            assertAveragesLocalModels(LocalSpark.context(2, OVER_THE_NETWORK), wholeInPieces(), 2);
             assertAveragesLocalModels(LocalSpark.context(2, OVER_THE_NETWORK), largeModel(), 2);
             assertAveragesLocalModels(LocalSpark.context(3, OVER_THE_NETWORK), largeModel(), 3);
             assertAveragesLocalModels(LocalSpark.context(3, OVER_THE_NETWORK), largeModel(), 4);
@@ -152,7 +153,7 @@ class ParameterAveragingTest {
     void manyRoundsOverTheNetworkGiveTheBitsOfBlocksHandedOver() {
         int n = 1000;
         List<Example> examples = TinyNets.examples(n, 4);
-        for (MultiLayerConfiguration conf : List.of(TinyNets.mlp(new Adam(0.01)), largeModel())) {
+        for (MultiLayerConfiguration conf : List.of(TinyNets.mlp(new Adam(0.01)), wholeInPieces(), largeModel())) {
             MultiLayerNetwork start = newNet(conf);
             ModelState handedOver = ModelState.of(start);
             ModelState pushed = ModelState.of(start);
@@ -178,7 +179,19 @@ class ParameterAveragingTest {
         }
     }
 
-        /** 874 410 parameters and twice as many Adam moments: above what two tasks average whole. */
+    /**
+     * 101 770 parameters and twice as many Adam moments: two tasks average it whole, in two pieces,
+     * each overwritten with the average once its push has completed.
+     */
+    private static MultiLayerConfiguration wholeInPieces() {
+        return new NeuralNetConfiguration.Builder().seed(12).updater(new Adam(0.01)).list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(128).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+    }
+
+    /** 874 410 parameters and twice as many Adam moments: above what two tasks average whole. */
     private static MultiLayerConfiguration largeModel() {
         return new NeuralNetConfiguration.Builder().seed(12).updater(new Adam(0.01)).list()
                 .layer(new DenseLayer.Builder().nIn(784).nOut(1100).activation(Activation.RELU).build())

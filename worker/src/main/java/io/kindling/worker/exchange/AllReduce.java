@@ -108,14 +108,19 @@ public final class AllReduce implements AutoCloseable {
         /** averaging this task's slice and writing it into the model */
         REDUCE,
         /** writing the averaged slices of the other tasks into the model */
-        GATHER
+        GATHER,
+        /**
+         * waiting for this task's pushes from the model to complete before it writes over them: a
+         * whole contribution's push, or the last round's pushes of averages
+         */
+        SETTLE
     }
 
     /**
      * One piece of a worker's contribution: its block's bytes, or its header when the values are
      * pushed in place ({@code values}, a view of the network's own memory).
      */
-    private record Piece(ByteBuffer bytes, ByteBuffer values) {
+    private record Piece(ByteBuffer bytes, ByteBuffer values, List<CompletableFuture<Void>> pushes) {
         ByteBuffer[] chunks() {
             return values == null ? new ByteBuffer[] {bytes} : new ByteBuffer[] {bytes, values};
         }
@@ -236,11 +241,13 @@ public final class AllReduce implements AutoCloseable {
                     vector.read(pieceStart(length, j, p), bytes);
                 }
                 bytes.flip();
-                Piece piece = ofWorker[j][p] = new Piece(bytes, values);
+                Piece piece = ofWorker[j][p] = new Piece(bytes, values, new ArrayList<>(peers.length - 1));
                 for (int t = 0; t < peers.length; t++) {
                     if (t != task && (slices == 1 || t == j)) { // task t averages slice j
-                        pushed.get(set).add(transport.send(peers[t], contributionName(round, worker, j, p),
-                                piece.header(), piece.body()));
+                        CompletableFuture<Void> push = transport.send(peers[t], contributionName(round, worker, j, p),
+                                piece.header(), piece.body());
+                        piece.pushes().add(push);
+                        pushed.get(set).add(push);
                     }
                 }
             }
@@ -283,7 +290,7 @@ public final class AllReduce implements AutoCloseable {
             gather(round, into);
         }
         if (!handsOver) { // the averages went from the model's memory, which the next round changes
-            awaitAll(pushedAverages);
+            settle(pushedAverages);
         }
         exchanges++;
         return average;
@@ -299,10 +306,11 @@ public final class AllReduce implements AutoCloseable {
         int pieces = pieces(length, slice);
         boolean sliced = slices(length) > 1;
         if (sliced) { // the pieces' buffers are reused below: the last round's pushes of them are done
-            awaitAll(pushedAverages);
-        } else if (inPlace(length)) { // the average overwrites what the pushes send
-            awaitAll(pushed.get(set(length)));
+            settle(pushedAverages);
         }
+        // Whole and in place, the average overwrites what the pushes send: piece by piece, as each
+        // push completes, so averaging the first pieces overlaps sending the last.
+        boolean overwritesPushes = !sliced && inPlace(length);
         if (reduced.length != pieces) {
             reduced = new ByteBuffer[pieces];
         }
@@ -321,6 +329,9 @@ public final class AllReduce implements AutoCloseable {
                 for (int v = 0; v < workers; v++) {
                     if (hostOf[v] == task) {
                         Piece own = contributions.get(v)[set(length)][slice][p];
+                        if (overwritesPushes) {
+                            settle(own.pushes());
+                        }
                         sources[v] = new BlockReader(gathered, own.chunks());
                     } else {
                         ByteBuffer[] block = take(contributionName(round, v, slice, p));
@@ -555,6 +566,13 @@ public final class AllReduce implements AutoCloseable {
         }
         buffer.clear().limit(bytes);
         return buffer;
+    }
+
+    /** {@link #awaitAll}, timed as {@link Phase#SETTLE}. */
+    private void settle(List<CompletableFuture<Void>> pushes) {
+        long start = System.nanoTime();
+        awaitAll(pushes);
+        nanos[Phase.SETTLE.ordinal()] += System.nanoTime() - start;
     }
 
     /** Waits for every push in {@code pushes} to complete, and forgets them; a failed one fails the task. */
