@@ -180,8 +180,8 @@ class ParameterAveragingTest {
     }
 
     /**
-     * 101 770 parameters and twice as many Adam moments: two tasks average it whole, in two pieces,
-     * each overwritten with the average once its push has completed.
+     * 101 770 parameters and twice as many Adam moments: two tasks average it whole, pushed in two
+     * pieces, and overwrite it with the average once the pushes have completed.
      */
     private static MultiLayerConfiguration wholeInPieces() {
         return new NeuralNetConfiguration.Builder().seed(12).updater(new Adam(0.01)).list()

@@ -120,7 +120,7 @@ public final class AllReduce implements AutoCloseable {
      * One piece of a worker's contribution: its block's bytes, or its header when the values are
      * pushed in place ({@code values}, a view of the network's own memory).
      */
-    private record Piece(ByteBuffer bytes, ByteBuffer values, List<CompletableFuture<Void>> pushes) {
+    private record Piece(ByteBuffer bytes, ByteBuffer values) {
         ByteBuffer[] chunks() {
             return values == null ? new ByteBuffer[] {bytes} : new ByteBuffer[] {bytes, values};
         }
@@ -241,13 +241,11 @@ public final class AllReduce implements AutoCloseable {
                     vector.read(pieceStart(length, j, p), bytes);
                 }
                 bytes.flip();
-                Piece piece = ofWorker[j][p] = new Piece(bytes, values, new ArrayList<>(peers.length - 1));
+                Piece piece = ofWorker[j][p] = new Piece(bytes, values);
                 for (int t = 0; t < peers.length; t++) {
                     if (t != task && (slices == 1 || t == j)) { // task t averages slice j
-                        CompletableFuture<Void> push = transport.send(peers[t], contributionName(round, worker, j, p),
-                                piece.header(), piece.body());
-                        piece.pushes().add(push);
-                        pushed.get(set).add(push);
+                        pushed.get(set).add(transport.send(peers[t], contributionName(round, worker, j, p),
+                                piece.header(), piece.body()));
                     }
                 }
             }
@@ -307,10 +305,9 @@ public final class AllReduce implements AutoCloseable {
         boolean sliced = slices(length) > 1;
         if (sliced) { // the pieces' buffers are reused below: the last round's pushes of them are done
             settle(pushedAverages);
+        } else if (inPlace(length)) { // the average overwrites what the pushes send
+            settle(pushed.get(set(length)));
         }
-        // Whole and in place, the average overwrites what the pushes send: piece by piece, as each
-        // push completes, so averaging the first pieces overlaps sending the last.
-        boolean overwritesPushes = !sliced && inPlace(length);
         if (reduced.length != pieces) {
             reduced = new ByteBuffer[pieces];
         }
@@ -329,9 +326,6 @@ public final class AllReduce implements AutoCloseable {
                 for (int v = 0; v < workers; v++) {
                     if (hostOf[v] == task) {
                         Piece own = contributions.get(v)[set(length)][slice][p];
-                        if (overwritesPushes) {
-                            settle(own.pushes());
-                        }
                         sources[v] = new BlockReader(gathered, own.chunks());
                     } else {
                         ByteBuffer[] block = take(contributionName(round, v, slice, p));
