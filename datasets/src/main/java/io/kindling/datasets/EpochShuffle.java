@@ -6,6 +6,7 @@ import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.ShuffledRDD;
 import scala.Tuple2;
 
 /**
@@ -18,7 +19,8 @@ import scala.Tuple2;
  * <p>The shuffle has more partitions than Spark's bypass threshold
  * ({@code spark.shuffle.sort.bypassMergeThreshold}), empty ones past the chunks where needed: below
  * it, each map task opens one file per chunk and then concatenates them, which took twice the CPU of
- * writing one file sorted by chunk (BENCHMARKS.md, "The epoch's shuffle").
+ * writing one file sorted by chunk. Its records are written by {@link ShuffleRecordSerializer}, so
+ * Spark sorts them serialized (BENCHMARKS.md, "The epoch's shuffle").
  */
 public final class EpochShuffle {
     /** Permutation stream reserved for the validation split; epochs use their own number. */
@@ -35,12 +37,15 @@ public final class EpochShuffle {
     /** Shuffles {@code examples} (indices 0..n-1) for {@code epoch}; nothing runs until a round reads it. */
     public static EpochShuffle of(JavaRDD<Example> examples, long n, EpochPlan plan, long seed, int epoch) {
         Permutation permutation = Permutation.of(n, seed, epoch);
-        JavaPairRDD<Long, Example> chunks = examples
+        JavaPairRDD<Long, Example> keyed = examples
                 .mapToPair(e -> new Tuple2<>(permutation.apply(e.index()), e))
-                .filter(t -> plan.partitionOf(t._1()) >= 0)
-                .partitionBy(new ChunkPartitioner(plan, Math.max(plan.partitions(),
-                        examples.context().getConf().getInt("spark.shuffle.sort.bypassMergeThreshold", 200) + 1)));
-        return new EpochShuffle(chunks, plan);
+                .filter(t -> plan.partitionOf(t._1()) >= 0);
+        ChunkPartitioner chunks = new ChunkPartitioner(plan, Math.max(plan.partitions(),
+                examples.context().getConf().getInt("spark.shuffle.sort.bypassMergeThreshold", 200) + 1));
+        ShuffledRDD<Long, Example, Example> shuffled = new ShuffledRDD<>(keyed.rdd(), chunks, keyed.kClassTag(),
+                keyed.vClassTag(), keyed.vClassTag());
+        shuffled.setSerializer(new ShuffleRecordSerializer());
+        return new EpochShuffle(JavaPairRDD.fromRDD(shuffled, keyed.kClassTag(), keyed.vClassTag()), plan);
     }
 
     public EpochPlan plan() {
