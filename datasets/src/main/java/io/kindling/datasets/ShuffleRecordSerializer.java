@@ -101,11 +101,7 @@ final class ShuffleRecordSerializer extends Serializer implements Serializable {
                 throw new IllegalArgumentException("the epoch shuffle writes positions and examples, not "
                         + (t == null ? "null" : t.getClass().getName()));
             }
-            try {
-                out.write(record.array(), 0, record.position());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            unchecked(() -> out.write(record.array(), 0, record.position()));
             return this;
         }
 
@@ -119,20 +115,12 @@ final class ShuffleRecordSerializer extends Serializer implements Serializable {
 
         @Override
         public void flush() {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            unchecked(out::flush);
         }
 
         @Override
         public void close() {
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            unchecked(out::close);
         }
     }
 
@@ -191,11 +179,20 @@ final class ShuffleRecordSerializer extends Serializer implements Serializable {
 
         @Override
         public void close() {
-            try {
-                in.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            unchecked(in::close);
         }
+    }
+
+    /** Spark's streams declare no IOException. */
+    private static void unchecked(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
     }
 }

@@ -184,17 +184,18 @@ class ParameterAveragingTest {
      * pieces, and overwrite it with the average once the pushes have completed.
      */
     private static MultiLayerConfiguration wholeInPieces() {
-        return new NeuralNetConfiguration.Builder().seed(12).updater(new Adam(0.01)).list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(128).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nOut(10)
-                        .activation(Activation.SOFTMAX).build())
-                .build();
+        return mlp(128);
     }
 
     /** 874 410 parameters and twice as many Adam moments: above what two tasks average whole. */
     private static MultiLayerConfiguration largeModel() {
+        return mlp(1100);
+    }
+
+    /** 784-{@code hidden}-10 under Adam. */
+    private static MultiLayerConfiguration mlp(int hidden) {
         return new NeuralNetConfiguration.Builder().seed(12).updater(new Adam(0.01)).list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(1100).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nIn(784).nOut(hidden).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nOut(10)
                         .activation(Activation.SOFTMAX).build())
                 .build();
