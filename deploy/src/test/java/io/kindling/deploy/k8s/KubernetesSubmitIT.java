@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,6 +56,7 @@ class KubernetesSubmitIT {
      * runs its tasks. No GPU here, so the played driver asks for none.
      */
     @Test
+    @Tag("default-spark-line-only")
     void anExecutorPodsContainerJoinsItsDriverAndRunsItsTasks() throws Exception {
         String image = Podman.image();
         String namespace = "kindling-run";

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * container is SIGKILLed mid-epoch and replaced; the job trains every example and ends; a second job
  * resumes from its checkpoint.
  */
+@Tag("default-spark-line-only")
 class StandaloneContainersIT {
     private static final int EXAMPLES = 6000;
     private static final String PREFIX = "kindling-it-" + ThreadLocalRandom.current().nextInt(1 << 20) + "-";
