@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -29,6 +30,7 @@ import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -40,8 +42,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * The training step and the inference forward pass of a small network, computed directly on its
- * flat parameter and gradient arrays: dense layers (with activation and dropout layers between
- * them), optionally after small convolutions and 2 × 2 pooling (LeNet-5), and an output layer.
+ * flat parameter and gradient arrays: dense layers (with activation, dropout and batch-norm layers
+ * between them), optionally after small convolutions, batch norm and 2 × 2 pooling (LeNet-5), and
+ * an output layer.
  * Each layer is a {@link Stage}: one BLAS call per matrix product (none for the first layer's input
  * gradient, which nobody reads), bias and activation in the same pass, buffers allocated once.
  * DL4J's own step runs dozens of validated ops per layer, each allocating its result, and oneDNN's
@@ -54,7 +57,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * ({@link FlatStep}), or as DL4J's updater where that pass does not apply. The numbers are DL4J's
  * to float rounding; the saved model is the same network.
  *
- * <p>{@link #of} returns null for anything else, and DL4J runs it: batch norm, masks, constraints,
+ * <p>{@link #of} returns null for anything else, and DL4J runs it: batch norm with a log-std
+ * estimate or fixed γ and β (Kindling's specs build neither), masks, constraints,
  * weight noise, other layers, activations or losses, other data types, the CUDA backend, and
  * convolutions whose patches exceed {@link #MAX_PATCH_VALUES} per example (the MNIST and CIFAR-10
  * CNNs), which oneDNN computes faster.
@@ -164,6 +168,11 @@ public final class FusedStack {
                     return null;
                 }
                 stage = new ActivationStage(width, a);
+            } else if (c.getClass() == BatchNormalization.class && !last && width > 0) {
+                stage = batchNorm(layer, (BatchNormalization) c, image, width);
+                if (stage == null) {
+                    return null;
+                }
             } else if (c.getClass() == ConvolutionLayer.class && image != null && !last) {
                 stage = convolution(layer, (ConvolutionLayer) c, image);
                 if (stage == null) {
@@ -228,6 +237,29 @@ public final class FusedStack {
             return null;
         }
         return new long[] {w.offset(), b.offset()};
+    }
+
+    /** Batch norm over flat values or NCHW channels, as DL4J's variance parameterisation computes it; else null. */
+    private static BatchNormStage batchNorm(Layer layer, BatchNormalization c, int[] image, int width) {
+        int features = image == null ? width : image[0];
+        int positions = image == null ? 1 : image[1] * image[2];
+        if (c.isLockGammaBeta() || c.isUseLogStd() || c.getIDropout() != null || c.getNOut() != features
+                || (image != null && c.getCnn2DFormat() != CNN2DFormat.NCHW)
+                || layer.numParams() != 4L * features) {
+            return null;
+        }
+        long[] offsets = new long[4];
+        String[] names = {BatchNormalizationParamInitializer.GAMMA, BatchNormalizationParamInitializer.BETA,
+                BatchNormalizationParamInitializer.GLOBAL_MEAN, BatchNormalizationParamInitializer.GLOBAL_VAR};
+        for (int i = 0; i < names.length; i++) {
+            INDArray view = layer.getParam(names[i]);
+            if (view == null || view.length() != features) {
+                return null;
+            }
+            offsets[i] = view.offset();
+        }
+        return new BatchNormStage(features, positions, offsets[0], offsets[1], offsets[2], offsets[3], c.getEps(),
+                c.getDecay());
     }
 
     private static ConvolutionStage convolution(Layer layer, ConvolutionLayer c, int[] image) {

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.MultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
@@ -21,6 +22,8 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
  * update, with no ND4J op in between. DL4J runs each of these as separate ops per block of
  * parameters, each allocating its result: a dozen or more ops, which for a small dense network
  * took as long as its matrix products.
+ *
+ * Batch norm's running statistics, whose "gradients" are updates already, are subtracted as they are.
  *
  * <p>{@link #of} returns null where DL4J's updater is needed: optimisers other than Kindling's,
  * L1 regularisation, per-layer gradient normalisation, another updater class.
@@ -54,7 +57,19 @@ public final class FlatStep {
         }
         List<Segment> segments = new ArrayList<>();
         for (UpdaterBlock block : ((MultiLayerUpdater) updater).getUpdaterBlocks()) {
-            if (!(block.getGradientUpdater().getConfig() instanceof TorchOptimizer optimizer)) {
+            var rule = block.getGradientUpdater().getConfig();
+            if (rule instanceof NoOp) {
+                // Batch norm's running statistics: their "gradients" are the updates, subtracted as they are
+                for (UpdaterBlock.ParamState param : block.getLayersAndVariablesInBlock()) {
+                    if (param.getLayer().updaterDivideByMinibatch(param.getParamName())) {
+                        return null;
+                    }
+                    segments.add(new Segment(param.getParamOffsetStart(), param.getParamOffsetEnd(), null, null, 0, 0,
+                            0, null));
+                }
+                continue;
+            }
+            if (!(rule instanceof TorchOptimizer optimizer)) {
                 return null;
             }
             INDArray view = block.getUpdaterView();
@@ -65,12 +80,14 @@ public final class FlatStep {
             long blockLength = block.getParamOffsetEnd() - blockStart;
             for (UpdaterBlock.ParamState param : block.getLayersAndVariablesInBlock()) {
                 var config = param.getLayer().getConfig();
-                if (config.getGradientNormalization() != null && config.getGradientNormalization() != GradientNormalization.None) {
+                if ((config.getGradientNormalization() != null && config.getGradientNormalization() != GradientNormalization.None)
+                        || !param.getLayer().updaterDivideByMinibatch(param.getParamName())) {
                     return null;
                 }
                 double l2 = 0;
                 WeightDecay decay = null;
-                for (Regularization r : config.getRegularizationByParam(param.getParamName())) {
+                List<Regularization> regularizations = config.getRegularizationByParam(param.getParamName());
+                for (Regularization r : regularizations == null ? List.<Regularization>of() : regularizations) {
                     if (r instanceof L2Regularization l && l2 == 0) {
                         l2 = l.getL2().valueAt(0, 0);
                         if (l.getL2().valueAt(1000, 10) != l2) {
@@ -103,6 +120,10 @@ public final class FlatStep {
         int step = iteration + 1;
         for (Segment s : segments) {
             TorchOptimizer optimizer = s.optimizer();
+            if (optimizer == null) {
+                subtractAsIs(params, grads, s);
+                continue;
+            }
             double lr = optimizer.getLearningRate(iteration, epoch);
             int k = optimizer.stateArrays();
             FloatPointer stateBase = k > 0 ? NativeFloats.of(s.stateView()) : null;
@@ -153,10 +174,26 @@ public final class FlatStep {
         }
     }
 
+    /** params −= grads over a segment whose gradients are updates already (batch norm's running statistics). */
+    private void subtractAsIs(FloatPointer params, FloatPointer grads, Segment s) {
+        for (long from = s.start(); from < s.end(); from += CHUNK) {
+            int m = (int) Math.min(CHUNK, s.end() - from);
+            NativeFloats.get(grads, from, g, m);
+            NativeFloats.get(params, from, p, m);
+            for (int i = 0; i < m; i++) {
+                p[i] -= g[i];
+            }
+            NativeFloats.put(p, m, params, from);
+        }
+    }
+
     /** PyTorch's clip_grad_norm_ coefficient, as {@link GlobalNormClipping} computes it, or 1. */
     private float clipCoefficient(FloatPointer grads, float batch) {
         double squares = 0;
         for (Segment s : segments) {
+            if (s.optimizer() == null) {
+                continue; // not a gradient: left out of the norm, as DL4J leaves it out of the averaging
+            }
             for (long from = s.start(); from < s.end(); from += CHUNK) {
                 int m = (int) Math.min(CHUNK, s.end() - from);
                 NativeFloats.get(grads, from, g, m);

@@ -198,6 +198,48 @@ class FusedStackTest {
         }
     }
 
+    /** Batch norm as Kindling's specs build it (a running variance, PyTorch's momentum 0.1), flat and over channels. */
+    private static BatchNormalization batchNorm() {
+        return new BatchNormalization.Builder().eps(1e-5).decay(0.9).useLogStd(false).build();
+    }
+
+    private static MultiLayerConfiguration batchNormMlp(IUpdater updater) {
+        return new NeuralNetConfiguration.Builder().seed(8).updater(updater).list()
+                // After an activation: a bias straight before batch norm has a gradient of 0 but for rounding,
+                // which Adam would turn into steps of the learning rate's size in a random direction
+                .layer(new DenseLayer.Builder().nOut(32).activation(Activation.RELU).build())
+                .layer(batchNorm())
+                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.TANH).build())
+                .layer(batchNorm())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.feedForward(FEATURES)).build();
+    }
+
+    @Test
+    void trainsBatchNormAsDl4j() {
+        for (IUpdater updater : List.of(new Adadelta(), new Adam(0.01, 0.9, 0.999, 1e-8), new Sgd(0.1, 0.9, true))) {
+            try {
+                trainsAsDl4j(batchNormMlp(updater), false, null);
+            } catch (AssertionError e) {
+                throw new AssertionError(updater.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            }
+        }
+        // Clipping leaves the running statistics out of the norm, and does not scale them
+        trainsAsDl4j(batchNormMlp(new Adadelta()), false, new GlobalNormClippingSetting(0.05));
+        MultiLayerConfiguration cnn = new NeuralNetConfiguration.Builder().seed(9).updater(new Adadelta()).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(6).padding(1, 1).activation(Activation.RELU).build())
+                .layer(batchNorm())
+                .layer(new ActivationLayer.Builder().activation(Activation.TANH).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(12).activation(Activation.RELU).build())
+                .layer(batchNorm())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(10, 10, 2)).build();
+        trainsAsDl4j(cnn, false, null, 2 * 10 * 10, CLASSES);
+    }
+
     @Test
     void convolutionsOfLargePatchesAndBatchNormTakeDl4jsPath() {
         MultiLayerConfiguration cnn = new NeuralNetConfiguration.Builder().seed(1).list()
@@ -207,7 +249,7 @@ class FusedStackTest {
                 .setInputType(InputType.convolutionalFlat(38, 38, 1)).build();
         MultiLayerConfiguration batchNorm = new NeuralNetConfiguration.Builder().seed(1).list()
                 .layer(new DenseLayer.Builder().nOut(8).build())
-                .layer(new BatchNormalization.Builder().build())
+                .layer(new BatchNormalization.Builder().useLogStd(true).build()) // log-std: DL4J's path
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.feedForward(4)).build();
         for (MultiLayerConfiguration conf : List.of(cnn, batchNorm)) {
