@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("default-spark-line-only")
 class StandaloneContainersIT {
-    private static final int EXAMPLES = 6000;
+    private static final int EXAMPLES = 3000;
     private static final String PREFIX = "kindling-it-" + ThreadLocalRandom.current().nextInt(1 << 20) + "-";
     private static Path work;
     private static String image;
