@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kindling.driver.job.JobOptions;
 import io.kindling.driver.job.JobSpec;
 import io.kindling.driver.job.OptimizerSpec;
+import io.kindling.worker.FusedNetwork;
+import io.kindling.worker.Networks;
 import io.kindling.worker.TinyNets;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,6 +89,33 @@ class ModelBuilderTest {
         assertEquals(1e-5, bn.getEps(), 0);
         assertTrue(fromYaml.summary().contains("BatchNorm2d(8, eps=1.0E-5, momentum=0.2)"), fromYaml.summary());
         assertInstanceOf(LossMCXENT.class, ((OutputLayer) last(fromYaml.configuration())).getLossFn());
+    }
+
+    @Test
+    void batchNormAsSpecsBuildItTakesTheFusedPath() throws IOException {
+        Path mlp = tmp.resolve("mlp.yaml");
+        Files.writeString(mlp, """
+                layers:
+                  - dense: {out_features: 32}
+                  - batchnorm: {eps: 1.0e-5, momentum: 0.1}
+                  - activation: relu
+                  - dense: classes
+                  - activation: log_softmax
+                """);
+        Path cnn = tmp.resolve("cnn.yaml");
+        Files.writeString(cnn, """
+                layers:
+                  - conv2d: {out_channels: 6, kernel_size: 5}
+                  - batchnorm: {}
+                  - activation: relu
+                  - maxpool2d: 2
+                  - dense: {out_features: 16, activation: relu}
+                  - dense: classes
+                """);
+        for (Path file : List.of(mlp, cnn)) {
+            MultiLayerNetwork net = Networks.of(build(file.toString()).configuration());
+            assertTrue(net instanceof FusedNetwork fused && fused.fused(), file.getFileName() + " takes the fused path");
+        }
     }
 
     @Test
