@@ -14,7 +14,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * gradient Wᵀ·δ scattered back onto the input (col2im). For few channels this is several times
  * faster than oneDNN's convolution through DL4J, whose layout conversions dominate there.
  */
-final class ConvolutionStage extends Stage {
+final class ConvolutionStage extends Stage implements ImageStage {
     private static final int ROW = openblas_nolapack.CblasRowMajor;
     private static final int NO = openblas_nolapack.CblasNoTrans;
     private static final int TRANS = openblas_nolapack.CblasTrans;
@@ -51,11 +51,13 @@ final class ConvolutionStage extends Stage {
         this.positions = geometry.outH() * geometry.outW();
     }
 
-    int outH() {
+    @Override
+    public int outH() {
         return geometry.outH();
     }
 
-    int outW() {
+    @Override
+    public int outW() {
         return geometry.outW();
     }
 

@@ -174,12 +174,12 @@ public final class FusedStack {
                     return null;
                 }
             } else if (c.getClass() == ConvolutionLayer.class && image != null && !last) {
-                stage = convolution(layer, (ConvolutionLayer) c, image);
+                stage = convolution(layer, (ConvolutionLayer) c, image, stages.isEmpty());
                 if (stage == null) {
                     return null;
                 }
                 ConvolutionLayer conv = (ConvolutionLayer) c;
-                image = new int[] {(int) conv.getNOut(), ((ConvolutionStage) stage).outH(), ((ConvolutionStage) stage).outW()};
+                image = new int[] {(int) conv.getNOut(), ((ImageStage) stage).outH(), ((ImageStage) stage).outW()};
                 regularized |= !conv.getRegularization().isEmpty() || !conv.getRegularizationBias().isEmpty();
             } else if (c.getClass() == SubsamplingLayer.class && image != null && !last) {
                 stage = pooling((SubsamplingLayer) c, image);
@@ -220,7 +220,8 @@ public final class FusedStack {
             stages.add(stage);
             width = stage.out;
         }
-        if (loss == null || stages.isEmpty() || !(stages.get(0) instanceof DenseStage || stages.get(0) instanceof ConvolutionStage)) {
+        if (loss == null || stages.isEmpty()
+                || !(stages.get(0) instanceof DenseStage || stages.get(0) instanceof ImageStage)) {
             return null;
         }
         return new FusedStack(net, stages.toArray(Stage[]::new), loss, regularized);
@@ -262,7 +263,8 @@ public final class FusedStack {
                 c.getDecay());
     }
 
-    private static ConvolutionStage convolution(Layer layer, ConvolutionLayer c, int[] image) {
+    /** A convolution stage, direct when it is the first stage and small enough; null where DL4J's is needed. */
+    private static Stage convolution(Layer layer, ConvolutionLayer c, int[] image, boolean first) {
         if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW || !c.hasBias() || c.getIDropout() != null
                 || (c.getConvolutionMode() != ConvolutionMode.Truncate && c.getConvolutionMode() != ConvolutionMode.Strict)
                 || c.getNIn() != image[0]) {
@@ -289,6 +291,9 @@ public final class FusedStack {
                 outH, outW);
         if (ConvolutionStage.patchValues(one) > MAX_PATCH_VALUES) {
             return null;
+        }
+        if (first && DirectConvolutionStage.handles(one, (int) c.getNOut())) {
+            return new DirectConvolutionStage(one, (int) c.getNOut(), offsets[0], offsets[1], a);
         }
         return new ConvolutionStage(one, (int) c.getNOut(), offsets[0], offsets[1], a);
     }

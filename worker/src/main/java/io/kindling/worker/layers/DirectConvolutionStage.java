@@ -1,0 +1,245 @@
+package io.kindling.worker.layers;
+
+import io.kindling.worker.NativeFloats;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * A network's first convolution computed directly, without a patches matrix: stride and dilation 1
+ * and few weights per filter (LeNet-5's first: one channel, 5 × 5). Each output plane is computed
+ * "wide", as if it were as wide as the padded input: every kernel tap (channel, ky, kx) is then one
+ * shift of the whole padded plane, {@code o += w · x[shift ...]}, and the columns past the output's
+ * width are dropped. The shifted plane is copied into a scratch array first, so that both sides of
+ * the loop share one index, which the JIT vectorises (with two offsets it cannot rule out overlap
+ * and leaves the loop scalar). The weight gradient accumulates δ · x[shift ...] per tap the same way
+ * over the minibatch, two examples at a time, and sums each tap's row once at the end. For LeNet-5
+ * the patches matrix (25 rows of 36 864 columns at batch 64), laid out, copied and packed for BLAS,
+ * cost more than this arithmetic. As the first stage it computes no input gradient.
+ */
+final class DirectConvolutionStage extends Stage implements ImageStage {
+    /** The most weights per filter taken here (LeNet-5's 25; the work grows with them, as BLAS's does not). */
+    static final int MAX_TAPS = 64;
+    /** The most values of the weight gradient's running sums per tap (4 MB). */
+    static final long MAX_TAP_VALUES = 1 << 20;
+
+    private final int channels;
+    private final int h;
+    private final int w;
+    private final int kH;
+    private final int kW;
+    private final int pH;
+    private final int pW;
+    private final int filters;
+    private final int outH;
+    private final int outW;
+    private final int taps; // channels · kH · kW
+    private final int rowLength; // the padded input's width, a wide plane's row length
+    private final int plane; // a padded input plane, with room for the last taps' overrun
+    private final int wide; // outH · rowLength
+    private final long weights;
+    private final long bias;
+    private final ElementwiseActivation activation;
+    private final float[] x; // one example's input
+    private final float[] padded; // channels × plane, zero around the input
+    private final float[] padded2; // the next example's, in the backward pass
+    private final float[][] o; // each filter's wide plane: its output, or its δ
+    private final float[][] o2; // the next example's δ
+    private final float[] tap; // the padded input as one tap reads it
+    private final float[] tap2;
+    private final float[] kernel; // W as DL4J lays it out: filters × channels × kH × kW
+    private final float[] b;
+    private final float[] values; // one example's outputs, or its δ
+    private final float[] activated;
+    private final float[][] sums; // per filter and tap: the weight gradient per wide position
+    private final double[] biasSums;
+    private final float[] gradient;
+    private FloatBuffer z; // NCHW pre-activation
+
+    DirectConvolutionStage(Im2col g, int filters, long weights, long bias, ElementwiseActivation activation) {
+        super(g.channels() * g.h() * g.w(), filters * g.outH() * g.outW());
+        this.channels = g.channels();
+        this.h = g.h();
+        this.w = g.w();
+        this.kH = g.kH();
+        this.kW = g.kW();
+        this.pH = g.pH();
+        this.pW = g.pW();
+        this.filters = filters;
+        this.outH = g.outH();
+        this.outW = g.outW();
+        this.taps = g.rows();
+        this.rowLength = w + 2 * pW;
+        this.plane = (h + 2 * pH) * rowLength + kW;
+        this.wide = outH * rowLength;
+        this.weights = weights;
+        this.bias = bias;
+        this.activation = activation;
+        this.x = new float[in];
+        this.padded = new float[channels * plane];
+        this.padded2 = new float[channels * plane];
+        this.o = new float[filters][wide];
+        this.o2 = new float[filters][wide];
+        this.tap = new float[wide];
+        this.tap2 = new float[wide];
+        this.kernel = new float[filters * taps];
+        this.b = new float[filters];
+        this.values = new float[out];
+        this.activated = new float[out];
+        this.sums = new float[filters * taps][wide];
+        this.biasSums = new double[filters];
+        this.gradient = new float[filters * taps];
+    }
+
+    @Override
+    public int outH() {
+        return outH;
+    }
+
+    @Override
+    public int outW() {
+        return outW;
+    }
+
+    /** Whether a convolution of this geometry is computed here rather than as a matrix product. */
+    static boolean handles(Im2col g, int filters) {
+        return g.sH() == 1 && g.sW() == 1 && g.dH() == 1 && g.dW() == 1 && g.rows() <= MAX_TAPS
+                && g.outH() == g.h() + 2 * g.pH() - g.kH() + 1 && g.outW() == g.w() + 2 * g.pW() - g.kW() + 1
+                && (long) filters * g.rows() * g.outH() * (g.w() + 2L * g.pW()) <= MAX_TAP_VALUES;
+    }
+
+    @Override
+    void reserveMore(int examples) {
+        z = floats((long) examples * out);
+    }
+
+    /** Copies example {@code n}'s input inside the zero border of {@code into}. */
+    private void pad(FloatBuffer xValues, int n, float[] into) {
+        xValues.get(n * in, x, 0, in);
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(x, (c * h + y) * w, into, c * plane + (y + pH) * rowLength + pW, w);
+            }
+        }
+    }
+
+    /** Where tap t (channel, ky, kx in DL4J's weight order) starts reading in {@link #padded}. */
+    private int shift(int t) {
+        int kx = t % kW;
+        int ky = t / kW % kH;
+        int c = t / (kW * kH);
+        return c * plane + ky * rowLength + kx;
+    }
+
+    @Override
+    void forward(FloatPointer input, FloatBuffer xValues, int examples, boolean training, FloatPointer params) {
+        NativeFloats.get(params, weights, kernel, filters * taps);
+        NativeFloats.get(params, bias, b, filters);
+        int positions = outH * outW;
+        for (int n = 0; n < examples; n++) {
+            pad(xValues, n, padded);
+            for (int f = 0; f < filters; f++) {
+                Arrays.fill(o[f], b[f]);
+            }
+            // The same index on both sides of the loop: shifted reads would keep the JIT from vectorising it
+            for (int t = 0; t < taps; t++) {
+                System.arraycopy(padded, shift(t), tap, 0, wide);
+                for (int f = 0; f < filters; f++) {
+                    float k = kernel[f * taps + t];
+                    float[] plane = o[f];
+                    for (int i = 0; i < wide; i++) {
+                        plane[i] += k * tap[i];
+                    }
+                }
+            }
+            for (int f = 0; f < filters; f++) {
+                for (int y = 0; y < outH; y++) {
+                    System.arraycopy(o[f], y * rowLength, values, f * positions + y * outW, outW);
+                }
+            }
+            System.arraycopy(values, 0, activated, 0, out);
+            activation.apply(activated, out);
+            z.put(n * out, values, 0, out);
+            output.put(n * out, activated, 0, out);
+        }
+    }
+
+    @Override
+    boolean backward(FloatPointer input, FloatBuffer xValues, int examples, Deltas deltas, FloatPointer params,
+                     FloatPointer grads, boolean inputGradient) {
+        if (inputGradient) {
+            throw new IllegalStateException("a direct convolution is a network's first stage: no input gradient");
+        }
+        FloatBuffer d = deltas.out;
+        activation.gradient(z, output, d, examples * out); // in place, NCHW
+        for (float[] row : sums) {
+            Arrays.fill(row, 0f);
+        }
+        Arrays.fill(biasSums, 0);
+        for (int f = 0; f < filters; f++) {
+            Arrays.fill(o[f], 0f); // the columns past the output's width stay 0
+            Arrays.fill(o2[f], 0f);
+        }
+        // Two examples at a time: each running sum is read and written once for both
+        for (int n = 0; n < examples; n += 2) {
+            boolean pair = n + 1 < examples;
+            pad(xValues, n, padded);
+            widen(d, n, o);
+            if (pair) {
+                pad(xValues, n + 1, padded2);
+                widen(d, n + 1, o2);
+            }
+            for (int t = 0; t < taps; t++) {
+                int from = shift(t);
+                System.arraycopy(padded, from, tap, 0, wide);
+                if (pair) {
+                    System.arraycopy(padded2, from, tap2, 0, wide);
+                }
+                for (int f = 0; f < filters; f++) {
+                    float[] row = sums[f * taps + t];
+                    float[] delta = o[f];
+                    if (pair) {
+                        float[] delta2 = o2[f];
+                        for (int i = 0; i < wide; i++) {
+                            row[i] += delta[i] * tap[i] + delta2[i] * tap2[i];
+                        }
+                    } else {
+                        for (int i = 0; i < wide; i++) {
+                            row[i] += delta[i] * tap[i];
+                        }
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < filters * taps; r++) {
+            double s = 0;
+            for (float v : sums[r]) {
+                s += v;
+            }
+            gradient[r] = (float) s;
+        }
+        NativeFloats.put(gradient, filters * taps, grads, weights);
+        for (int f = 0; f < filters; f++) {
+            gradient[f] = (float) biasSums[f];
+        }
+        NativeFloats.put(gradient, filters, grads, bias);
+        return false;
+    }
+
+    /** Example n's δ into wide planes (their extra columns stay 0), adding it up per filter for the bias. */
+    private void widen(FloatBuffer d, int n, float[][] planes) {
+        d.get(n * out, values, 0, out);
+        int positions = outH * outW;
+        for (int f = 0; f < filters; f++) {
+            double s = 0;
+            for (int y = 0; y < outH; y++) {
+                int from = f * positions + y * outW;
+                System.arraycopy(values, from, planes[f], y * rowLength, outW);
+                for (int i = from; i < from + outW; i++) {
+                    s += values[i];
+                }
+            }
+            biasSums[f] += s;
+        }
+    }
+}
