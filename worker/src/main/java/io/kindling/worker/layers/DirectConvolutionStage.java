@@ -23,16 +23,8 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
     /** The most values of the weight gradient's running sums per tap (4 MB). */
     static final long MAX_TAP_VALUES = 1 << 20;
 
-    private final int channels;
-    private final int h;
-    private final int w;
-    private final int kH;
-    private final int kW;
-    private final int pH;
-    private final int pW;
+    private final Im2col geometry; // for one example
     private final int filters;
-    private final int outH;
-    private final int outW;
     private final int taps; // channels · kH · kW
     private final int rowLength; // the padded input's width, a wide plane's row length
     private final int plane; // a padded input plane, with room for the last taps' overrun
@@ -58,26 +50,18 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
 
     DirectConvolutionStage(Im2col g, int filters, long weights, long bias, ElementwiseActivation activation) {
         super(g.channels() * g.h() * g.w(), filters * g.outH() * g.outW());
-        this.channels = g.channels();
-        this.h = g.h();
-        this.w = g.w();
-        this.kH = g.kH();
-        this.kW = g.kW();
-        this.pH = g.pH();
-        this.pW = g.pW();
+        this.geometry = g;
         this.filters = filters;
-        this.outH = g.outH();
-        this.outW = g.outW();
         this.taps = g.rows();
-        this.rowLength = w + 2 * pW;
-        this.plane = (h + 2 * pH) * rowLength + kW;
-        this.wide = outH * rowLength;
+        this.rowLength = g.w() + 2 * g.pW();
+        this.plane = (g.h() + 2 * g.pH()) * rowLength + g.kW();
+        this.wide = g.outH() * rowLength;
         this.weights = weights;
         this.bias = bias;
         this.activation = activation;
         this.x = new float[in];
-        this.padded = new float[channels * plane];
-        this.padded2 = new float[channels * plane];
+        this.padded = new float[g.channels() * plane];
+        this.padded2 = new float[g.channels() * plane];
         this.o = new float[filters][wide];
         this.o2 = new float[filters][wide];
         this.tap = new float[wide];
@@ -93,12 +77,12 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
 
     @Override
     public int outH() {
-        return outH;
+        return geometry.outH();
     }
 
     @Override
     public int outW() {
-        return outW;
+        return geometry.outW();
     }
 
     /** Whether a convolution of this geometry is computed here rather than as a matrix product. */
@@ -116,25 +100,27 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
     /** Copies example {@code n}'s input inside the zero border of {@code into}. */
     private void pad(FloatBuffer xValues, int n, float[] into) {
         xValues.get(n * in, x, 0, in);
-        for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < h; y++) {
-                System.arraycopy(x, (c * h + y) * w, into, c * plane + (y + pH) * rowLength + pW, w);
+        Im2col g = geometry;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int y = 0; y < g.h(); y++) {
+                System.arraycopy(x, (c * g.h() + y) * g.w(), into, c * plane + (y + g.pH()) * rowLength + g.pW(), g.w());
             }
         }
     }
 
     /** Where tap t (channel, ky, kx in DL4J's weight order) starts reading in {@link #padded}. */
     private int shift(int t) {
-        int kx = t % kW;
-        int ky = t / kW % kH;
-        int c = t / (kW * kH);
-        return c * plane + ky * rowLength + kx;
+        int kW = geometry.kW();
+        int kH = geometry.kH();
+        return t / (kW * kH) * plane + t / kW % kH * rowLength + t % kW;
     }
 
     @Override
     void forward(FloatPointer input, FloatBuffer xValues, int examples, boolean training, FloatPointer params) {
         NativeFloats.get(params, weights, kernel, filters * taps);
         NativeFloats.get(params, bias, b, filters);
+        int outH = geometry.outH();
+        int outW = geometry.outW();
         int positions = outH * outW;
         for (int n = 0; n < examples; n++) {
             pad(xValues, n, padded);
@@ -229,6 +215,8 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
     /** Example n's δ into wide planes (their extra columns stay 0), adding it up per filter for the bias. */
     private void widen(FloatBuffer d, int n, float[][] planes) {
         d.get(n * out, values, 0, out);
+        int outH = geometry.outH();
+        int outW = geometry.outW();
         int positions = outH * outW;
         for (int f = 0; f < filters; f++) {
             double s = 0;

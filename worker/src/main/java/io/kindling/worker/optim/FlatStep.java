@@ -23,7 +23,7 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
  * parameters, each allocating its result: a dozen or more ops, which for a small dense network
  * took as long as its matrix products.
  *
- * Batch norm's running statistics, whose "gradients" are updates already, are subtracted as they are.
+ * <p>Batch norm's running statistics, whose "gradients" are updates already, are subtracted as they are.
  *
  * <p>{@link #of} returns null where DL4J's updater is needed: optimisers other than Kindling's,
  * L1 regularisation, per-layer gradient normalisation, another updater class.
@@ -192,7 +192,7 @@ public final class FlatStep {
         double squares = 0;
         for (Segment s : segments) {
             if (s.optimizer() == null) {
-                continue; // not a gradient: left out of the norm, as DL4J leaves it out of the averaging
+                continue; // not a gradient: left out of the norm, as DL4J leaves it out of the minibatch division
             }
             for (long from = s.start(); from < s.end(); from += CHUNK) {
                 int m = (int) Math.min(CHUNK, s.end() - from);
