@@ -87,6 +87,8 @@ public final class BenchmarkCommand implements Callable<Integer>, CommandOptions
                 }
             }
         }
+        double after = GemmRate.measure(gemmSize, cores, 5);
+        System.out.println(gemmAgain(gemm, after));
         if (skipEpoch) {
             return 0;
         }
@@ -100,5 +102,17 @@ public final class BenchmarkCommand implements Callable<Integer>, CommandOptions
             new MnistBenchmark(spec, System.out).run(sc);
         }
         return 0;
+    }
+
+    /**
+     * The reference measured again after the models, against the first: a VM's speed can drift by
+     * tens of percent within minutes, and the shares above are only as good as their reference.
+     */
+    static String gemmAgain(double before, double after) {
+        double change = 100 * (after - before) / before;
+        String line = String.format(Locale.ROOT, "ND4J SGEMM again after the models: %.1f GFLOP/s (%+.0f%% against the"
+                + " %.1f the shares above are of)", after, change, before);
+        return Math.abs(change) > 10 ? line + "; the machine's speed changed during the run: compare examples/s,"
+                + " not shares" : line;
     }
 }
