@@ -13,6 +13,10 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * in one pass. The backward pass: the weight gradient is δ times the patches' transpose, the input
  * gradient Wᵀ·δ scattered back onto the input (col2im). For few channels this is several times
  * faster than oneDNN's convolution through DL4J, whose layout conversions dominate there.
+ *
+ * <p>A 2 × 2 max pooling right after it can be taken in, as by {@link DirectConvolutionStage}: each
+ * output plane is pooled as it is activated, and the backward pass applies the activation's
+ * gradient at the pooled outputs only.
  */
 final class ConvolutionStage extends Stage implements ImageStage {
     private static final int ROW = openblas_nolapack.CblasRowMajor;
@@ -27,6 +31,11 @@ final class ConvolutionStage extends Stage implements ImageStage {
     private final ElementwiseActivation activation;
     private final int rows; // in·kH·kW
     private final int positions; // outH·outW
+    private final boolean maxPooled; // a 2 × 2 max pooling taken in (class comment)
+    private final int pooledPositions; // (outH / 2)·(outW / 2) when max-pooled
+    private byte[] argmax = new byte[0]; // max-pooled: each window's maximum, 0-3
+    private float[] pooled = new float[0]; // one pooled plane, or its δ
+    private float[] pooledOutputs = new float[0]; // one pooled plane in the backward pass
     private float[] x = new float[0];
     private float[] columns = new float[0]; // one row of the patches matrix, in cache while it moves
     private FloatBuffer patches; // rows × (examples·positions), native
@@ -40,7 +49,15 @@ final class ConvolutionStage extends Stage implements ImageStage {
     private float[] sums = new float[0];
 
     ConvolutionStage(Im2col geometry, int filters, long weights, long bias, ElementwiseActivation activation) {
-        super(geometry.channels() * geometry.h() * geometry.w(), filters * geometry.outH() * geometry.outW());
+        this(geometry, filters, weights, bias, activation, false);
+    }
+
+    private ConvolutionStage(Im2col geometry, int filters, long weights, long bias, ElementwiseActivation activation,
+                             boolean maxPooled) {
+        super(geometry.channels() * geometry.h() * geometry.w(), filters * (maxPooled
+                ? (geometry.outH() / 2) * (geometry.outW() / 2) : geometry.outH() * geometry.outW()));
+        this.maxPooled = maxPooled;
+        this.pooledPositions = (geometry.outH() / 2) * (geometry.outW() / 2);
         this.geometry = geometry;
         this.channels = geometry.channels();
         this.filters = filters;
@@ -51,14 +68,24 @@ final class ConvolutionStage extends Stage implements ImageStage {
         this.positions = geometry.outH() * geometry.outW();
     }
 
+    /** This convolution followed by a 2 × 2 max pooling with stride 2, as one stage. */
+    ConvolutionStage maxPooled() {
+        return new ConvolutionStage(geometry, filters, weights, bias, activation, true);
+    }
+
+    /** Whether {@link #maxPooled} may be taken: not yet, and its activation's gradient follows from the output. */
+    boolean canTakeInMaxPooling() {
+        return !maxPooled && activation.gradientFollowsFromOutput();
+    }
+
     @Override
     public int outH() {
-        return geometry.outH();
+        return maxPooled ? geometry.outH() / 2 : geometry.outH();
     }
 
     @Override
     public int outW() {
-        return geometry.outW();
+        return maxPooled ? geometry.outW() / 2 : geometry.outW();
     }
 
     /** Values of the input patches per example: what bounds this stage's memory and Java work. */
@@ -79,7 +106,13 @@ final class ConvolutionStage extends Stage implements ImageStage {
         patchesPointer = new FloatPointer(patches);
         product = floats((long) examples * Math.max(filters, rows) * positions);
         productPointer = new FloatPointer(product);
-        z = floats((long) examples * out);
+        if (maxPooled) {
+            argmax = new byte[examples * out];
+            pooled = new float[pooledPositions];
+            pooledOutputs = new float[pooledPositions];
+        } else {
+            z = floats((long) examples * out);
+        }
     }
 
     /** A scratch array of one output plane. */
@@ -130,6 +163,16 @@ final class ConvolutionStage extends Stage implements ImageStage {
                     act[p] = row[p];
                 }
                 activation.apply(act, positions);
+                if (maxPooled) {
+                    int to = (n * filters + f) * pooledPositions;
+                    if (training) {
+                        PoolingKernels.maxForward(act, pooled, argmax, to, 1, geometry.outH(), geometry.outW());
+                    } else {
+                        PoolingKernels.maxForward(act, pooled, 1, geometry.outH(), geometry.outW());
+                    }
+                    output.put(to, pooled, 0, pooledPositions);
+                    continue;
+                }
                 int to = (n * filters + f) * positions;
                 z.put(to, row, 0, positions);
                 output.put(to, act, 0, positions);
@@ -142,7 +185,9 @@ final class ConvolutionStage extends Stage implements ImageStage {
                      FloatPointer grads, boolean inputGradient) {
         int cols = examples * positions;
         FloatBuffer d = deltas.out;
-        activation.gradient(z, output, d, examples * out); // in place, NCHW
+        if (!maxPooled) {
+            activation.gradient(z, output, d, examples * out); // in place, NCHW
+        }
         // δ from NCHW to filter-major (filters × examples·positions), summed per filter for the bias
         if (sums.length < filters) {
             sums = new float[filters];
@@ -152,7 +197,15 @@ final class ConvolutionStage extends Stage implements ImageStage {
         for (int f = 0; f < filters; f++) {
             float sum = 0;
             for (int n = 0; n < examples; n++) {
-                d.get((n * filters + f) * positions, row, 0, positions);
+                if (maxPooled) { // the pooled δ, through the activation's gradient at the outputs and the argmax
+                    int at = (n * filters + f) * pooledPositions;
+                    d.get(at, pooled, 0, pooledPositions);
+                    output.get(at, pooledOutputs, 0, pooledPositions);
+                    activation.gradientFromOutput(pooledOutputs, pooled, pooledPositions);
+                    PoolingKernels.maxBackward(argmax, at, pooled, row, 1, geometry.outH(), geometry.outW());
+                } else {
+                    d.get((n * filters + f) * positions, row, 0, positions);
+                }
                 for (int p = 0; p < positions; p++) {
                     sum += row[p];
                 }

@@ -16,6 +16,13 @@ import org.bytedeco.javacpp.FloatPointer;
  * over the minibatch, two examples at a time, and sums each tap's row once at the end. For LeNet-5
  * the patches matrix (25 rows of 36 864 columns at batch 64), laid out, copied and packed for BLAS,
  * cost more than this arithmetic. As the first stage it computes no input gradient.
+ *
+ * <p>A 2 × 2 max pooling right after it (LeNet-5's) can be taken in: the stage then outputs the
+ * pooled values, computed from its activations while they are in cache. Its backward pass applies
+ * the activation's gradient at the pooled outputs only: a window's gradient goes to its maximum
+ * alone, and there f'(z) follows from the output (the activations are monotone). As two stages,
+ * the activations went to native memory and back once more each way, and the activation's gradient
+ * made passes over all of them.
  */
 final class DirectConvolutionStage extends Stage implements ImageStage {
     /** The most weights per filter taken here (LeNet-5's 25; the work grows with them, as BLAS's does not). */
@@ -32,6 +39,8 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
     private final long weights;
     private final long bias;
     private final ElementwiseActivation activation;
+    private final boolean maxPooled; // a 2 × 2 max pooling taken in (class comment)
+    private final int convolved; // values per example before the pooling: filters · outH · outW
     private final float[] x; // one example's input
     private final float[] padded; // channels × plane, zero around the input
     private final float[] padded2; // the next example's, in the backward pass
@@ -46,10 +55,23 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
     private final float[][] sums; // per filter and tap: the weight gradient per wide position
     private final double[] biasSums;
     private final float[] gradient;
-    private FloatBuffer z; // NCHW pre-activation
+    private FloatBuffer z; // NCHW pre-activation (not max-pooled)
+    private byte[] argmax = new byte[0]; // max-pooled: each window's maximum, 0-3
+    private final float[] pooled; // one example's pooled outputs, or their δ
+    private final float[] pooledOutputs; // one example's pooled outputs in the backward pass
 
     DirectConvolutionStage(Im2col g, int filters, long weights, long bias, ElementwiseActivation activation) {
-        super(g.channels() * g.h() * g.w(), filters * g.outH() * g.outW());
+        this(g, filters, weights, bias, activation, false);
+    }
+
+    private DirectConvolutionStage(Im2col g, int filters, long weights, long bias, ElementwiseActivation activation,
+                                   boolean maxPooled) {
+        super(g.channels() * g.h() * g.w(), maxPooled ? filters * (g.outH() / 2) * (g.outW() / 2)
+                : filters * g.outH() * g.outW());
+        this.maxPooled = maxPooled;
+        this.convolved = filters * g.outH() * g.outW();
+        this.pooled = new float[maxPooled ? out : 0];
+        this.pooledOutputs = new float[maxPooled ? out : 0];
         this.geometry = g;
         this.filters = filters;
         this.taps = g.rows();
@@ -68,21 +90,36 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
         this.tap2 = new float[wide];
         this.kernel = new float[filters * taps];
         this.b = new float[filters];
-        this.values = new float[out];
-        this.activated = new float[out];
+        this.values = new float[convolved];
+        this.activated = new float[convolved];
         this.sums = new float[filters * taps][wide];
         this.biasSums = new double[filters];
         this.gradient = new float[filters * taps];
     }
 
+    /** This convolution followed by a 2 × 2 max pooling with stride 2, as one stage. */
+    DirectConvolutionStage maxPooled() {
+        return new DirectConvolutionStage(geometry, filters, weights, bias, activation, true);
+    }
+
+    /** Whether {@link #maxPooled} may be taken: not yet, and its activation's gradient follows from the output. */
+    boolean canTakeInMaxPooling() {
+        return !maxPooled && activation.gradientFollowsFromOutput();
+    }
+
     @Override
     public int outH() {
-        return geometry.outH();
+        return maxPooled ? geometry.outH() / 2 : geometry.outH();
     }
 
     @Override
     public int outW() {
-        return geometry.outW();
+        return maxPooled ? geometry.outW() / 2 : geometry.outW();
+    }
+
+    @Override
+    long valuesPerExample() {
+        return Math.max(super.valuesPerExample(), convolved);
     }
 
     /** Whether a convolution of this geometry is computed here rather than as a matrix product. */
@@ -94,7 +131,11 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
 
     @Override
     void reserveMore(int examples) {
-        z = floats((long) examples * out);
+        if (maxPooled) {
+            argmax = new byte[examples * out];
+        } else {
+            z = floats((long) examples * out);
+        }
     }
 
     /** Copies example {@code n}'s input inside the zero border of {@code into}. */
@@ -128,13 +169,26 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
                 Arrays.fill(o[f], b[f]);
             }
             // The same index on both sides of the loop: shifted reads would keep the JIT from vectorising it
-            for (int t = 0; t < taps; t++) {
+            // Two taps at a time: each output plane is read and written once for both
+            for (int t = 0; t < taps; t += 2) {
                 System.arraycopy(padded, shift(t), tap, 0, wide);
-                for (int f = 0; f < filters; f++) {
-                    float k = kernel[f * taps + t];
-                    float[] plane = o[f];
-                    for (int i = 0; i < wide; i++) {
-                        plane[i] += k * tap[i];
+                if (t + 1 < taps) {
+                    System.arraycopy(padded, shift(t + 1), tap2, 0, wide);
+                    for (int f = 0; f < filters; f++) {
+                        float k = kernel[f * taps + t];
+                        float k2 = kernel[f * taps + t + 1];
+                        float[] plane = o[f];
+                        for (int i = 0; i < wide; i++) {
+                            plane[i] += k * tap[i] + k2 * tap2[i];
+                        }
+                    }
+                } else {
+                    for (int f = 0; f < filters; f++) {
+                        float k = kernel[f * taps + t];
+                        float[] plane = o[f];
+                        for (int i = 0; i < wide; i++) {
+                            plane[i] += k * tap[i];
+                        }
                     }
                 }
             }
@@ -143,10 +197,18 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
                     System.arraycopy(o[f], y * rowLength, values, f * positions + y * outW, outW);
                 }
             }
-            System.arraycopy(values, 0, activated, 0, out);
-            activation.apply(activated, out);
-            z.put(n * out, values, 0, out);
-            output.put(n * out, activated, 0, out);
+            System.arraycopy(values, 0, activated, 0, convolved);
+            activation.apply(activated, convolved);
+            if (!maxPooled) {
+                z.put(n * out, values, 0, out);
+                output.put(n * out, activated, 0, out);
+            } else if (training) {
+                PoolingKernels.maxForward(activated, pooled, argmax, n * out, filters, outH, outW);
+                output.put(n * out, pooled, 0, out);
+            } else {
+                PoolingKernels.maxForward(activated, pooled, filters, outH, outW);
+                output.put(n * out, pooled, 0, out);
+            }
         }
     }
 
@@ -157,7 +219,9 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
             throw new IllegalStateException("a direct convolution is a network's first stage: no input gradient");
         }
         FloatBuffer d = deltas.out;
-        activation.gradient(z, output, d, examples * out); // in place, NCHW
+        if (!maxPooled) {
+            activation.gradient(z, output, d, examples * out); // in place, NCHW
+        }
         for (float[] row : sums) {
             Arrays.fill(row, 0f);
         }
@@ -212,9 +276,19 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
         return false;
     }
 
-    /** Example n's δ into wide planes (their extra columns stay 0), adding it up per filter for the bias. */
+    /**
+     * Example n's δ into wide planes (their extra columns stay 0), adding it up per filter for the
+     * bias. Max-pooled, δ is the pooled one's, routed back through the pooling and the activation.
+     */
     private void widen(FloatBuffer d, int n, float[][] planes) {
-        d.get(n * out, values, 0, out);
+        if (maxPooled) {
+            d.get(n * out, pooled, 0, out);
+            output.get(n * out, pooledOutputs, 0, out);
+            activation.gradientFromOutput(pooledOutputs, pooled, out);
+            PoolingKernels.maxBackward(argmax, n * out, pooled, values, filters, geometry.outH(), geometry.outW());
+        } else {
+            d.get(n * out, values, 0, out);
+        }
         int outH = geometry.outH();
         int outW = geometry.outW();
         int positions = outH * outW;

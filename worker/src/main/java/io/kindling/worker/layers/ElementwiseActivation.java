@@ -100,6 +100,35 @@ final class ElementwiseActivation {
         }
     }
 
+    /** Whether f'(z) follows from f(z) alone, as {@link #gradientFromOutput} needs: all but a leaky ReLU of slope ≤ 0. */
+    boolean gradientFollowsFromOutput() {
+        return kind != Kind.LEAKY_RELU || alpha > 0;
+    }
+
+    /**
+     * g ← g · f'(z) for the first {@code m} values, from y = f(z) alone (see
+     * {@link #gradientFollowsFromOutput}). ReLU's is branch-free, as {@link CpuRelu#gradient}.
+     */
+    void gradientFromOutput(float[] y, float[] g, int m) {
+        switch (kind) {
+            case IDENTITY -> {
+            }
+            case RELU -> {
+                for (int i = 0; i < m; i++) {
+                    int b = Float.floatToRawIntBits(y[i]);
+                    int positive = -b & ~b & (b - 0x7f800001); // sign bit set exactly for y > 0, not NaN
+                    g[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & (positive >> 31));
+                }
+            }
+            case LEAKY_RELU -> { // y < 0 exactly where z < 0, the slope being positive
+                for (int i = 0; i < m; i++) {
+                    g[i] = y[i] < 0 ? g[i] * alpha : g[i];
+                }
+            }
+            case TANH, SIGMOID -> gradient(y, g, m);
+        }
+    }
+
     /** d ← d · f'(z) for the first {@code n} values, given z and a = f(z). */
     void gradient(FloatBuffer z, FloatBuffer a, FloatBuffer d, int n) {
         if (kind == Kind.IDENTITY) {

@@ -182,11 +182,21 @@ public final class FusedStack {
                 image = new int[] {(int) conv.getNOut(), ((ImageStage) stage).outH(), ((ImageStage) stage).outW()};
                 regularized |= !conv.getRegularization().isEmpty() || !conv.getRegularizationBias().isEmpty();
             } else if (c.getClass() == SubsamplingLayer.class && image != null && !last) {
-                stage = pooling((SubsamplingLayer) c, image);
-                if (stage == null) {
+                PoolingStage pooling = pooling((SubsamplingLayer) c, image);
+                if (pooling == null) {
                     return null;
                 }
                 image = new int[] {image[0], image[1] / 2, image[2] / 2};
+                Stage before = stages.isEmpty() ? null : stages.get(stages.size() - 1);
+                Stage taken = !pooling.isMax() ? null
+                        : before instanceof DirectConvolutionStage direct && direct.canTakeInMaxPooling() ? direct.maxPooled()
+                        : before instanceof ConvolutionStage conv && conv.canTakeInMaxPooling() ? conv.maxPooled() : null;
+                if (taken != null) { // into the convolution: the activations are pooled while in cache
+                    stages.set(stages.size() - 1, taken);
+                    width = taken.out;
+                    continue;
+                }
+                stage = pooling;
             } else if (image == null && ((c.getClass() == DenseLayer.class && !last)
                     || (c.getClass() == OutputLayer.class && last))) {
                 FeedForwardLayer ff = (FeedForwardLayer) c;

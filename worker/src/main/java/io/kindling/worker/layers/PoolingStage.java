@@ -21,6 +21,10 @@ final class PoolingStage extends Stage {
         this.w = w;
     }
 
+    boolean isMax() {
+        return max;
+    }
+
     @Override
     void reserveMore(int examples) {
         x = new float[examples * in];
