@@ -201,18 +201,20 @@ class FusedStackTest {
     /**
      * Convolutions with the max pooling after each taken in, the first (direct) and a later one
      * (a matrix product): activations whose gradients follow from the outputs in different ways (tanh
-     * reads them, ReLU and leaky ReLU their signs), and odd outputs (9 × 9, 3 × 3) whose last row and
-     * column the pooling leaves out.
+     * reads them, ReLU and leaky ReLU their signs), and odd outputs (9 × 9, then 3 × 3 or, padded,
+     * 5 × 5) whose last row and column the pooling leaves out.
      */
     @Test
     void trainsConvolutionsWithTheirPoolingTakenInAsDl4j() {
         Activation[][] pairs = {{Activation.TANH, Activation.RELU}, {Activation.RELU, Activation.LEAKYRELU}};
-        for (Activation[] pair : pairs) {
+        for (int padding = 0; padding < pairs.length; padding++) {
+            Activation[] pair = pairs[padding];
             MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5)
                     .updater(new Adam(0.01, 0.9, 0.999, 1e-8)).list()
                     .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(pair[0]).build())
                     .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                    .layer(new ConvolutionLayer.Builder(2, 2).nOut(5).activation(pair[1]).build())
+                    .layer(new ConvolutionLayer.Builder(2, 2).nOut(5).padding(padding, padding).activation(pair[1])
+                            .build())
                     .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
                     .layer(new DenseLayer.Builder().nOut(12).activation(Activation.RELU).build())
                     .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
