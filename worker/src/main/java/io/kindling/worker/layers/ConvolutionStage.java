@@ -38,6 +38,7 @@ final class ConvolutionStage extends Stage implements ImageStage {
     private float[] pooledOutputs = new float[0]; // one pooled plane in the backward pass
     private float[] x = new float[0];
     private float[] columns = new float[0]; // one row of the patches matrix, in cache while it moves
+    private float[][] rowsByKx = new float[0][]; // the last row built for each kernel column (kx)
     private FloatBuffer patches; // rows × (examples·positions), native
     private FloatPointer patchesPointer;
     private FloatBuffer product; // filters × (examples·positions): the product, then δ in that layout
@@ -102,6 +103,7 @@ final class ConvolutionStage extends Stage implements ImageStage {
     void reserveMore(int examples) {
         x = new float[examples * in];
         columns = new float[examples * positions];
+        rowsByKx = new float[geometry.kW()][examples * positions];
         patches = floats((long) examples * rows * positions);
         patchesPointer = new FloatPointer(patches);
         product = floats((long) examples * Math.max(filters, rows) * positions);
@@ -143,8 +145,13 @@ final class ConvolutionStage extends Stage implements ImageStage {
         xValues.get(0, x, 0, examples * in);
         Im2col im2col = batch(examples);
         for (int r = 0; r < rows; r++) {
-            im2col.fillRow(r, x, columns, 0);
-            patches.put(r * cols, columns, 0, cols);
+            float[] row = rowsByKx[r % geometry.kW()];
+            if (im2col.followsInPlace(r)) {
+                im2col.nextRowInPlace(r, x, row, 0);
+            } else {
+                im2col.fillRow(r, x, row, 0);
+            }
+            patches.put(r * cols, row, 0, cols);
         }
         openblas_nolapack.cblas_sgemm(ROW, NO, NO, filters, cols, rows, 1f, at(params, weights), rows, patchesPointer,
                 cols, 0f, productPointer, cols);
@@ -224,9 +231,35 @@ final class ConvolutionStage extends Stage implements ImageStage {
                 productPointer, cols, 0f, patchesPointer, cols);
         Arrays.fill(x, 0, examples * in, 0f);
         Im2col im2col = batch(examples);
-        for (int r = 0; r < rows; r++) {
-            patches.get(r * cols, columns, 0, cols);
-            im2col.accumulateRow(r, columns, 0, x);
+        int kW = geometry.kW();
+        int kH = geometry.kH();
+        if (!im2col.followsInPlace(kW)) {
+            for (int r = 0; r < rows; r++) {
+                patches.get(r * cols, columns, 0, cols);
+                im2col.accumulateRow(r, columns, 0, x);
+            }
+        } else { // up each kernel column, as the forward pass came down it (Im2col.previousRowInPlace)
+            float[] sum = rowsByKx[0];
+            for (int c = 0; c < channels; c++) {
+                for (int kx = 0; kx < kW; kx++) {
+                    for (int ky = kH - 1; ky >= 0; ky--) {
+                        int r = (c * kH + ky) * kW + kx;
+                        if (ky == kH - 1) {
+                            patches.get(r * cols, sum, 0, cols);
+                        } else {
+                            patches.get(r * cols, columns, 0, cols);
+                            for (int i = 0; i < cols; i++) {
+                                sum[i] += columns[i];
+                            }
+                        }
+                        if (ky > 0) {
+                            im2col.previousRowInPlace(r, sum, 0, x);
+                        } else {
+                            im2col.accumulateRow(r, sum, 0, x);
+                        }
+                    }
+                }
+            }
         }
         deltas.in.put(0, x, 0, examples * in);
         return true;

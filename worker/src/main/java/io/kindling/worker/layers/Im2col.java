@@ -38,29 +38,73 @@ record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, 
      */
     void fillRow(int r, float[] x, float[] into, int at) {
         Row g = row(r);
-        int first = g.first();
-        int end = g.end();
         int o = at;
         for (int n = 0; n < examples; n++) {
-            int plane = (n * channels + g.c()) * h * w;
             for (int oy = 0; oy < outH; oy++, o += outW) {
-                int iy = oy * sH + g.ky() * dH - pH;
-                if (iy < 0 || iy >= h) {
-                    Arrays.fill(into, o, o + outW, 0f);
-                    continue;
-                }
-                Arrays.fill(into, o, o + first, 0f);
-                int from = plane + iy * w + g.x0();
-                if (sW == 1) {
-                    System.arraycopy(x, from + first, into, o + first, end - first);
-                } else {
-                    for (int ox = first; ox < end; ox++) {
-                        into[o + ox] = x[from + ox * sW];
-                    }
-                }
-                Arrays.fill(into, o + end, o + outW, 0f);
+                fillOutputRow(g, n, oy, x, into, o);
             }
         }
+    }
+
+    /**
+     * Whether {@link #nextRowInPlace} may turn row r − kW into row r: its kernel row is not the
+     * first, and stride and dilation 1 down the image.
+     */
+    boolean followsInPlace(int r) {
+        return sH == 1 && dH == 1 && r / kW % kH > 0;
+    }
+
+    /**
+     * Turns row r − kW (the kernel row above r's), held in {@code into} from index {@code at}, into
+     * row r: with stride and dilation 1 down the image, each output row of r reads what the next
+     * output row of r − kW read, so each example's values move up by one output row in one copy
+     * and only its last output row is read from {@code x}. The copies are long, where
+     * {@link #fillRow}'s are one output row each (8 values for LeNet-5's second convolution).
+     */
+    void nextRowInPlace(int r, float[] x, float[] into, int at) {
+        Row g = row(r);
+        int positions = outH * outW;
+        for (int n = 0, o = at; n < examples; n++, o += positions) {
+            System.arraycopy(into, o + outW, into, o, positions - outW);
+            fillOutputRow(g, n, outH - 1, x, into, o + positions - outW);
+        }
+    }
+
+    /**
+     * The reverse of {@link #nextRowInPlace}: {@code values}, from index {@code at}, hold row r's
+     * gradient (with what the rows below it in the kernel passed on); adds each example's last output
+     * row to the input positions it was read from, into {@code x}, then moves each example's values
+     * down by one output row (the first becomes zero), which is what row r − kW gets from them.
+     */
+    void previousRowInPlace(int r, float[] values, int at, float[] x) {
+        Row g = row(r);
+        int positions = outH * outW;
+        for (int n = 0, o = at; n < examples; n++, o += positions) {
+            accumulateOutputRow(g, n, outH - 1, values, o + positions - outW, x);
+            System.arraycopy(values, o, values, o + outW, positions - outW);
+            Arrays.fill(values, o, o + outW, 0f);
+        }
+    }
+
+    // Output row oy of example n in row g of the matrix, from index o of into
+    private void fillOutputRow(Row g, int n, int oy, float[] x, float[] into, int o) {
+        int iy = oy * sH + g.ky() * dH - pH;
+        if (iy < 0 || iy >= h) {
+            Arrays.fill(into, o, o + outW, 0f);
+            return;
+        }
+        int first = g.first();
+        int end = g.end();
+        Arrays.fill(into, o, o + first, 0f);
+        int from = (n * channels + g.c()) * h * w + iy * w + g.x0();
+        if (sW == 1) {
+            System.arraycopy(x, from + first, into, o + first, end - first);
+        } else {
+            for (int ox = first; ox < end; ox++) {
+                into[o + ox] = x[from + ox * sW];
+            }
+        }
+        Arrays.fill(into, o + end, o + outW, 0f);
     }
 
     /**
@@ -70,26 +114,28 @@ record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, 
      */
     void accumulateRow(int r, float[] values, int at, float[] x) {
         Row g = row(r);
-        int first = g.first();
-        int end = g.end();
         int o = at;
         for (int n = 0; n < examples; n++) {
-            int plane = (n * channels + g.c()) * h * w;
             for (int oy = 0; oy < outH; oy++, o += outW) {
-                int iy = oy * sH + g.ky() * dH - pH;
-                if (iy < 0 || iy >= h) {
-                    continue;
-                }
-                int in = plane + iy * w + g.x0();
-                if (sW == 1) { // contiguous: vectorised
-                    for (int ox = first; ox < end; ox++) {
-                        x[in + ox] += values[o + ox];
-                    }
-                } else {
-                    for (int ox = first; ox < end; ox++) {
-                        x[in + ox * sW] += values[o + ox];
-                    }
-                }
+                accumulateOutputRow(g, n, oy, values, o, x);
+            }
+        }
+    }
+
+    // Output row oy of example n in row g of the matrix, read from index o of values, added into x
+    private void accumulateOutputRow(Row g, int n, int oy, float[] values, int o, float[] x) {
+        int iy = oy * sH + g.ky() * dH - pH;
+        if (iy < 0 || iy >= h) {
+            return;
+        }
+        int in = (n * channels + g.c()) * h * w + iy * w + g.x0();
+        if (sW == 1) {
+            for (int ox = g.first(); ox < g.end(); ox++) {
+                x[in + ox] += values[o + ox];
+            }
+        } else {
+            for (int ox = g.first(); ox < g.end(); ox++) {
+                x[in + ox * sW] += values[o + ox];
             }
         }
     }

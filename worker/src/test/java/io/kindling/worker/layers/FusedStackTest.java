@@ -201,8 +201,9 @@ class FusedStackTest {
     /**
      * Convolutions with the max pooling after each taken in, the first (direct) and a later one
      * (a matrix product): activations whose gradients follow from the outputs in different ways (tanh
-     * reads them, ReLU and leaky ReLU their signs), and odd outputs (9 × 9, then 3 × 3 or, padded,
-     * 5 × 5) whose last row and column the pooling leaves out.
+     * reads them, ReLU and leaky ReLU their signs), an odd output (9 × 9) whose last row and column
+     * the pooling leaves out, and a later convolution of 3 × 3 on 4 × 4 inputs, padded or not, whose
+     * patches are built and scattered back kernel row by kernel row (Im2col.nextRowInPlace).
      */
     @Test
     void trainsConvolutionsWithTheirPoolingTakenInAsDl4j() {
@@ -213,7 +214,7 @@ class FusedStackTest {
                     .updater(new Adam(0.01, 0.9, 0.999, 1e-8)).list()
                     .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(pair[0]).build())
                     .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                    .layer(new ConvolutionLayer.Builder(2, 2).nOut(5).padding(padding, padding).activation(pair[1])
+                    .layer(new ConvolutionLayer.Builder(3, 3).nOut(5).padding(padding, padding).activation(pair[1])
                             .build())
                     .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
                     .layer(new DenseLayer.Builder().nOut(12).activation(Activation.RELU).build())
