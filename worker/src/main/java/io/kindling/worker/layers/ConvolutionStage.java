@@ -11,7 +11,10 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * out by {@link Im2col} (a row per weight, a column per output position), W (DL4J's [out, in, kH,
  * kW], row-major out × in·kH·kW) times them, then bias, activation and the transpose back to NCHW
  * in one pass. The backward pass: the weight gradient is δ times the patches' transpose, the input
- * gradient Wᵀ·δ scattered back onto the input (col2im). For few channels this is several times
+ * gradient Wᵀ·δ scattered back onto the input (col2im). With stride 1 down the image, each kernel
+ * row's patch rows are the row above's moved up by one output row ({@link Im2col#nextRowInPlace}),
+ * and col2im goes back up the same way: for LeNet-5's second convolution that replaced copies of 8
+ * values (an output row) by one per example. For few channels this is several times
  * faster than oneDNN's convolution through DL4J, whose layout conversions dominate there.
  *
  * <p>A 2 × 2 max pooling right after it can be taken in, as by {@link DirectConvolutionStage}: each
@@ -233,7 +236,7 @@ final class ConvolutionStage extends Stage implements ImageStage {
         Im2col im2col = batch(examples);
         int kW = geometry.kW();
         int kH = geometry.kH();
-        if (!im2col.followsInPlace(kW)) {
+        if (!im2col.rowsFollowDown()) {
             for (int r = 0; r < rows; r++) {
                 patches.get(r * cols, columns, 0, cols);
                 im2col.accumulateRow(r, columns, 0, x);

@@ -51,7 +51,12 @@ record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, 
      * first, and stride and dilation 1 down the image.
      */
     boolean followsInPlace(int r) {
-        return sH == 1 && dH == 1 && r / kW % kH > 0;
+        return rowsFollowDown() && r / kW % kH > 0;
+    }
+
+    /** Whether each kernel row's patch rows follow from the one above's: stride and dilation 1 down the image. */
+    boolean rowsFollowDown() {
+        return sH == 1 && dH == 1 && kH > 1;
     }
 
     /**
