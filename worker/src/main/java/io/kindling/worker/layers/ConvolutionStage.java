@@ -72,24 +72,24 @@ final class ConvolutionStage extends Stage implements ImageStage {
         this.positions = geometry.outH() * geometry.outW();
     }
 
-    /** This convolution followed by a 2 × 2 max pooling with stride 2, as one stage. */
-    ConvolutionStage maxPooled() {
+    @Override
+    public Im2col geometry() {
+        return geometry;
+    }
+
+    @Override
+    public ElementwiseActivation activation() {
+        return activation;
+    }
+
+    @Override
+    public boolean isMaxPooled() {
+        return maxPooled;
+    }
+
+    @Override
+    public ConvolutionStage withMaxPooling() {
         return new ConvolutionStage(geometry, filters, weights, bias, activation, true);
-    }
-
-    /** Whether {@link #maxPooled} may be taken: not yet, and its activation's gradient follows from the output. */
-    boolean canTakeInMaxPooling() {
-        return !maxPooled && activation.gradientFollowsFromOutput();
-    }
-
-    @Override
-    public int outH() {
-        return maxPooled ? geometry.outH() / 2 : geometry.outH();
-    }
-
-    @Override
-    public int outW() {
-        return maxPooled ? geometry.outW() / 2 : geometry.outW();
     }
 
     /** Values of the input patches per example: what bounds this stage's memory and Java work. */
@@ -242,7 +242,7 @@ final class ConvolutionStage extends Stage implements ImageStage {
                 im2col.accumulateRow(r, columns, 0, x);
             }
         } else { // up each kernel column, as the forward pass came down it (Im2col.previousRowInPlace)
-            float[] sum = rowsByKx[0];
+            float[] sum = rowsByKx[0]; // free until the next forward pass
             for (int c = 0; c < channels; c++) {
                 for (int kx = 0; kx < kW; kx++) {
                     for (int ky = kH - 1; ky >= 0; ky--) {

@@ -97,24 +97,24 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
         this.gradient = new float[filters * taps];
     }
 
-    /** This convolution followed by a 2 × 2 max pooling with stride 2, as one stage. */
-    DirectConvolutionStage maxPooled() {
+    @Override
+    public Im2col geometry() {
+        return geometry;
+    }
+
+    @Override
+    public ElementwiseActivation activation() {
+        return activation;
+    }
+
+    @Override
+    public boolean isMaxPooled() {
+        return maxPooled;
+    }
+
+    @Override
+    public DirectConvolutionStage withMaxPooling() {
         return new DirectConvolutionStage(geometry, filters, weights, bias, activation, true);
-    }
-
-    /** Whether {@link #maxPooled} may be taken: not yet, and its activation's gradient follows from the output. */
-    boolean canTakeInMaxPooling() {
-        return !maxPooled && activation.gradientFollowsFromOutput();
-    }
-
-    @Override
-    public int outH() {
-        return maxPooled ? geometry.outH() / 2 : geometry.outH();
-    }
-
-    @Override
-    public int outW() {
-        return maxPooled ? geometry.outW() / 2 : geometry.outW();
     }
 
     @Override

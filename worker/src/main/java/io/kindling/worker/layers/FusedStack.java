@@ -188,10 +188,9 @@ public final class FusedStack {
                 }
                 image = new int[] {image[0], image[1] / 2, image[2] / 2};
                 Stage before = stages.isEmpty() ? null : stages.get(stages.size() - 1);
-                Stage taken = !pooling.isMax() ? null
-                        : before instanceof DirectConvolutionStage direct && direct.canTakeInMaxPooling() ? direct.maxPooled()
-                        : before instanceof ConvolutionStage conv && conv.canTakeInMaxPooling() ? conv.maxPooled() : null;
-                if (taken != null) { // into the convolution: the activations are pooled while in cache
+                if (pooling.isMax() && before instanceof ImageStage conv && conv.canTakeInMaxPooling()) {
+                    // into the convolution: the activations are pooled while in cache
+                    Stage taken = conv.withMaxPooling();
                     stages.set(stages.size() - 1, taken);
                     width = taken.out;
                     continue;
