@@ -35,6 +35,36 @@ class WeightedMeanTest {
     }
 
     @Test
+    void sumsAnyNumberOfSourcesInTheirOrder() {
+        int n = WeightedMean.CHUNK + 7;
+        for (int sources = 1; sources <= 5; sources++) {
+            float[][] v = new float[sources][n];
+            double[] weights = new double[sources];
+            BlockReader[] readers = new BlockReader[sources];
+            for (int s = 0; s < sources; s++) {
+                for (int i = 0; i < n; i++) {
+                    v[s][i] = (float) Math.sin(7 * i + s) * (s + 1) * 1e-2f + 1;
+                }
+                weights[s] = s == 2 ? 0 : (s + 10) / (10.0 * sources + 11); // source 2 takes no part
+                readers[s] = values(v[s]);
+            }
+            FloatBuffer out = FloatBuffer.allocate(n);
+            new WeightedMean().compute(readers, weights, n, out);
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                boolean first = true;
+                for (int s = 0; s < sources; s++) {
+                    if (weights[s] != 0) {
+                        sum = first ? v[s][i] * weights[s] : sum + v[s][i] * weights[s];
+                        first = false;
+                    }
+                }
+                assertEquals((float) sum, out.get(i), sources + " sources, value " + i);
+            }
+        }
+    }
+
+    @Test
     void aWorkerWithoutExamplesIsLeftOutEvenWithNaNs() {
         FloatBuffer out = FloatBuffer.allocate(2);
         new WeightedMean().compute(new BlockReader[] {values(Float.NaN, 1), values(2, 4)}, new double[] {0, 1}, 2, out);
