@@ -14,9 +14,12 @@ machine in the same state.
     benchmarks/cluster.py --data-dir DIR [--baseline CHECKOUT] [--workers 2] [--runs 1] [--cases ...]
                           [--epochs 2]
 
-Prints one Markdown table row per job and writes the raw logs under --logs (default /tmp). The
-workers' directories (every application's copy of the job jar and its executors' logs, about 150 MB
-a job) are deleted when the cluster stops, unless --keep-work.
+Prints one Markdown table row per job and epoch and writes the raw logs under --logs (default /tmp);
+then a second table of where the tasks' time went, per job and epoch, from the executors' logs (each
+segment task logs its phases: start, read, fit, push, wait, reduce, gather, settle; an epoch's
+segments are added up, and the table gives the least and the most over the tasks). The workers'
+directories (every application's copy of the job jar and its executors' logs, about 150 MB a job)
+are deleted when the cluster stops, unless --keep-work.
 """
 import argparse
 import os
@@ -44,6 +47,8 @@ NEW_SPLIT = r"epoch {}: shuffle ([0-9.]+) s; (\d+) rounds in (\d+) segments?: co
 OLD_SPLIT = r"epoch {}: shuffle ([0-9.]+) s; (\d+) rounds: broadcast ([0-9.]+) s, local compute ([0-9.]+) s, " \
             r"aggregation ([0-9.]+) s, driver averaging ([0-9.]+) s"
 EPOCH = r"epoch {}: (\d+) examples in ([0-9.]+) s"
+PHASES = ("start", "read", "fit", "push", "wait", "reduce", "gather", "settle")
+TASK_LOG = re.compile(r"SegmentTask: segment \d+, epoch (\d+), rounds [\d-]+, task (\d+) of \d+ .*?: [0-9.]+ s: (.*?);")
 PARAMS = re.compile(r"native threads per task, (\d+) parameters")
 TEST = re.compile(r"Test set: Average loss: ([0-9.]+), Accuracy: (\d+)/(\d+)")
 
@@ -120,6 +125,44 @@ def parse(text, case, workers, exit_code, epoch, samples):
     return result
 
 
+def app_dirs(cluster_dir):
+    """The application directories under the workers' directories."""
+    found = set()
+    for work in os.listdir(cluster_dir) if os.path.isdir(cluster_dir) else []:
+        if work.startswith("work-"):
+            for app in os.listdir(os.path.join(cluster_dir, work)):
+                found.add(os.path.join(cluster_dir, work, app))
+    return found
+
+
+def task_phases(apps):
+    """{epoch: {phase: [seconds per task]}} from the segment tasks' log lines in these applications."""
+    per_task = {}  # (epoch, task) -> {phase: seconds}
+    for app in apps:
+        for executor in os.listdir(app):
+            stderr = os.path.join(app, executor, "stderr")
+            if not os.path.exists(stderr):
+                continue
+            for line in open(stderr, errors="replace"):
+                m = TASK_LOG.search(line)
+                if m:
+                    phases = per_task.setdefault((int(m.group(1)), int(m.group(2))), dict.fromkeys(PHASES, 0.0))
+                    for name, seconds in re.findall(r"(\w+) ([0-9.]+) s", m.group(3)):
+                        if name in phases:
+                            phases[name] += float(seconds)
+    epochs = {}
+    for (epoch, _), phases in sorted(per_task.items()):
+        for name, seconds in phases.items():
+            epochs.setdefault(epoch, {}).setdefault(name, []).append(seconds)
+    return epochs
+
+
+def phase_row(label, case, epoch, phases):
+    cells = [f"{min(v):.2f}" if max(v) - min(v) < 0.005 else f"{min(v):.2f}-{max(v):.2f}"
+             for v in (phases[name] for name in PHASES)]
+    return f"| {label} | {case} | {epoch} | " + " | ".join(cells) + " |"
+
+
 def row(label, r):
     if "seconds" not in r:
         return f"| {label} | {r['case']} | {r['workers']} | {r['epoch']} | failed (exit {r['exit']}) |"
@@ -170,6 +213,7 @@ def main():
           "shuffle s | round overhead s | segment overhead s | per-round overhead ms | driver kB per round | "
           "non-compute | test accuracy |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    phase_rows = []
     try:
         for case in args.cases.split(","):
             for n in range(args.runs):
@@ -178,10 +222,20 @@ def main():
                         label = f"{label}, bytes every {every}"
                     log = os.path.join(args.logs, f"cluster-{label.replace(' ', '').replace(',', '-')}-{case}"
                                                   f"-w{args.workers}-{n}.log")
+                    before = app_dirs(args.cluster_dir)
                     for result in run_job(submit, master, args.data_dir, args.workers, case, log,
                                           (args.executor_memory, args.executor_offheap), properties, every,
                                           args.epochs):
                         print(row(label, result), flush=True)
+                    for epoch, phases in task_phases(app_dirs(args.cluster_dir) - before).items():
+                        phase_rows.append(phase_row(label, case, epoch, phases))
+        print()
+        print("Seconds an epoch per task, least-most over the tasks:")
+        print()
+        print("| build | model | epoch | " + " | ".join(PHASES) + " |")
+        print("|---|---|---:|" + "---:|" * len(PHASES))
+        for line in phase_rows:
+            print(line)
     finally:
         subprocess.run([os.path.join(ROOT, "deploy/standalone/stop-cluster"), "--dir", args.cluster_dir])
         if not args.keep_work:
