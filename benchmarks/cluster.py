@@ -9,7 +9,7 @@ never) to give the bytes through the driver per round: a sample costs several ms
 at every round on two cores it slows the very exchange it measures, so the default is every 10th.
 With --baseline CHECKOUT the same jobs also run with another checkout's build (its own
 kindling-submit and job jar) on the same cluster, alternating with this one, so both see the
-machine in the same state.
+machine in the same state; which of the two goes first alternates from run to run.
 
     benchmarks/cluster.py --data-dir DIR [--baseline CHECKOUT] [--workers 2] [--runs 1] [--cases ...]
                           [--epochs 2]
@@ -217,7 +217,10 @@ def main():
     try:
         for case in args.cases.split(","):
             for n in range(args.runs):
-                for (label, submit), every in [(b, int(e)) for b in builds for e in args.bytes_every.split(",")]:
+                # Which build goes first alternates from run to run: a job right after the cluster
+                # starts (or after the other build's) may find the machine in another state.
+                order = builds if n % 2 == 0 else builds[::-1]
+                for (label, submit), every in [(b, int(e)) for b in order for e in args.bytes_every.split(",")]:
                     if "," in args.bytes_every:
                         label = f"{label}, bytes every {every}"
                     log = os.path.join(args.logs, f"cluster-{label.replace(' ', '').replace(',', '-')}-{case}"
