@@ -28,7 +28,8 @@ import org.apache.spark.network.util.TransportConf;
  * or over plain NIO sockets (the same 64 KB reads and heap copy, one byte back). Nothing else runs:
  * this is the floor under a round's push on the cluster path. A single-file program:
  *
- *   java -cp "SPARK_HOME/jars/*" benchmarks/TransportPush.java spark|raw [iterations] [pause-ms] [--trace]
+ *   java [-Dmode=EPOLL] [-Dbuffer=BYTES] -cp "SPARK_HOME/jars/*" benchmarks/TransportPush.java spark|raw
+ *        [iterations] [pause-ms] [--trace]
  *
  * It starts the receiver as a second JVM, pushes `iterations` times (default 300) with a pause
  * between (default 5 ms), and prints the median, 10th and 90th percentiles after the first fifth.
@@ -53,7 +54,8 @@ public class TransportPush {
         int pause = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         boolean trace = Arrays.asList(args).contains("--trace");
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Dmode=" + System.getProperty("mode", "NIO"),
+                "-Dbuffer=" + System.getProperty("buffer", "-1"), "-cp", System.getProperty("java.class.path"),
                 new File(TransportPush.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getPath(),
                 spark ? "receive-spark" : "receive-raw"));
         if (trace) {
@@ -73,9 +75,13 @@ public class TransportPush {
         }
     }
 
+    /** The exchange's settings; -Dmode=EPOLL and -Dbuffer=BYTES (socket buffers) try others. */
     static TransportConf conf() {
         return new TransportConf("kindling", new MapConfigProvider(Map.of(
-                "spark.kindling.io.serverThreads", "1", "spark.kindling.io.clientThreads", "1")));
+                "spark.kindling.io.serverThreads", "1", "spark.kindling.io.clientThreads", "1",
+                "spark.kindling.io.mode", System.getProperty("mode", "NIO"),
+                "spark.kindling.io.receiveBuffer", System.getProperty("buffer", "-1"),
+                "spark.kindling.io.sendBuffer", System.getProperty("buffer", "-1"))));
     }
 
     static long[] pushSpark(int iterations, int pause, boolean trace) throws Exception {
