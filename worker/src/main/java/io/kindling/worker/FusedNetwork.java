@@ -15,7 +15,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class FusedNetwork extends MultiLayerNetwork {
     private transient FusedStack fusedStack;
     private transient boolean checked;
-    private transient Runnable beforeStep;
 
     public FusedNetwork(MultiLayerConfiguration conf) {
         super(conf);
@@ -35,38 +34,14 @@ public final class FusedNetwork extends MultiLayerNetwork {
         return fusedStack;
     }
 
-    /**
-     * Has {@code work} run once, at the next training step, after its forward and backward passes and
-     * before the optimiser's step: when the step needs what {@code work} brings (the optimiser state
-     * of an average still on its way) and the passes do not. Null: nothing.
-     */
-    public void beforeNextStep(Runnable work) {
-        beforeStep = work;
-    }
-
-    private void runBeforeStep() {
-        Runnable work = beforeStep;
-        if (work != null) {
-            beforeStep = null;
-            work.run();
-        }
-    }
-
     @Override
     public synchronized void fit(INDArray features, INDArray labels, INDArray featuresMask, INDArray labelsMask) {
         FusedStack stack = featuresMask == null && labelsMask == null && getListeners().isEmpty() ? stack() : null;
         if (stack == null || !stack.fits(features.size(0))) {
             super.fit(features, labels, featuresMask, labelsMask);
         } else {
-            stack.fit(features, labels, this::runBeforeStep);
+            stack.fit(features, labels);
         }
-    }
-
-    // DL4J's step: its optimiser computes gradients and score through this, then runs the updater.
-    @Override
-    public void computeGradientAndScore() {
-        super.computeGradientAndScore();
-        runBeforeStep();
     }
 
     @Override

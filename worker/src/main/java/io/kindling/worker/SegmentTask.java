@@ -75,14 +75,11 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
         long[] examplesTrained = new long[hosted.count()];
         MinibatchAssembler assembler = cfg.assembler();
         Trace trace = cfg.traceExamples() ? new Trace() : null;
-        // The optimiser state's average may come in while the next round's first minibatch goes
-        // forward and back: with one worker here, which trains from the average as it stands.
-        FusedNetwork overlapping = hosted.count() == 1 && averagedState && net instanceof FusedNetwork f ? f : null;
 
         Rendezvous driver = Rendezvous.connect(plan.coordinator(), context);
         try (Prefetch<List<List<Example>>> chunks = new Prefetch<>(rounds, context);
              AllReduce exchange = AllReduce.join(driver, context, plan.blocks(), plan.segment(), task, plan.hostOf(),
-                     plan.seconds(), net.params().length())) {
+                     plan.seconds())) {
             long joined = System.nanoTime();
             long roundBegan = joined;
             long readNanos = 0;
@@ -108,7 +105,7 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
                     if (netState != null) {
                         ownStates[h].copyTo(netState);
                     }
-                    Fit fit = fit(net, cfg, assembler, chunksOfRound.get(h), round, worker, trace, exchange);
+                    Fit fit = fit(net, cfg, assembler, chunksOfRound.get(h), round, worker, trace);
                     if (netState != null) {
                         netState.copyTo(ownStates[h]);
                     }
@@ -117,11 +114,7 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
                             fit.lossSum(), fit.nanos()));
                     total = total.plus(fit);
                 }
-                AllReduce.Average average = overlapping != null ? exchange.averageParameters(round, model)
-                        : exchange.average(round, model);
-                if (overlapping != null) {
-                    overlapping.beforeNextStep(exchange::completeAverage);
-                }
+                AllReduce.Average average = exchange.average(round, model);
                 long averaged = System.nanoTime();
                 if (task == 0) { // it saw every worker's numbers for the round
                     driver.report(new SyncMessage(SyncMessage.Kind.TRAINED, plan.segment(), round, task,
@@ -132,10 +125,6 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
                 net.setIterationCount(iteration + average.maxSteps());
                 fitNanos += total.nanos();
                 more = average.more();
-            }
-            exchange.completeAverage();
-            if (overlapping != null) {
-                overlapping.beforeNextStep(null);
             }
             if (!averagedState) {
                 averageUpdaterStates(exchange, net, hosted, ownStates, examplesTrained);
@@ -176,17 +165,13 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
         exchange.average(round, state);
     }
 
-    /**
-     * Fits {@code chunk} in minibatches, with dropout seeded by (seed, epoch, round, worker), once
-     * the last round's average is complete (its first step completes it: not counted as fitting).
-     */
+    /** Fits {@code chunk} in minibatches, with dropout seeded by (seed, epoch, round, worker). */
     private Fit fit(MultiLayerNetwork net, WorkerConfig cfg, MinibatchAssembler assembler, List<Example> chunk,
-                    int round, int worker, Trace trace, AllReduce exchange) {
+                    int round, int worker, Trace trace) {
         Nd4j.getRandom().setSeed(TaskSeeds.of(cfg.seed(), plan.epoch(), round, worker));
         int batch = cfg.batchSize();
         double lossSum = 0;
         int minibatches = 0;
-        long completing = exchange.completingNanos();
         long start = System.nanoTime();
         for (int from = 0; from < chunk.size(); from += batch) {
             int to = Math.min(from + batch, chunk.size());
@@ -195,12 +180,10 @@ public final class SegmentTask extends AbstractFunction1<Iterator<List<List<Exam
             lossSum += net.score() * (to - from);
             minibatches++;
         }
-        exchange.completeAverage(); // a chunk without minibatches
-        long nanos = System.nanoTime() - start - (exchange.completingNanos() - completing);
         if (trace != null) {
             chunk.forEach(e -> trace.add(e.index()));
         }
-        return new Fit(chunk.size(), lossSum, minibatches, nanos);
+        return new Fit(chunk.size(), lossSum, minibatches, System.nanoTime() - start);
     }
 
     /** What fitting one or more chunks came to. */

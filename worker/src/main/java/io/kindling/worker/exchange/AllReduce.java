@@ -44,11 +44,7 @@ import org.apache.spark.TaskKilledException;
  *
  * <p>Slices travel in pieces of at most {@link #PIECE} values, one push each: averaging a piece
  * overlaps with the next ones arriving. A block is a header and then the values, little-endian
- * ({@link Inbox}). The parameters' pieces go first and the optimiser state's after them
- * ({@link PieceLayout}); a task training one worker averages the parameters
- * ({@link #averageParameters}) and starts the next round's first forward and backward pass while
- * the state's pieces are still arriving, and averages those just before its optimiser step
- * ({@link #completeAverage}). The average is the same; only the wait is shorter.
+ * ({@link Inbox}).
  */
 public final class AllReduce implements AutoCloseable {
     /**
@@ -93,20 +89,12 @@ public final class AllReduce implements AutoCloseable {
     private final ByteBuffer gathered = BlockReader.gatherBuffer();
     // Buffers reused from round to round, once the pushes that read them have completed.
     private final Map<Integer, Piece[][][]> contributions = new HashMap<>(); // worker → [set][slice][piece]
-    private final long parameters; // the values of a model vector before its optimiser state
-    private final Map<Long, PieceLayout> layouts = new HashMap<>(); // by vector length
     private ByteBuffer[] reduced = new ByteBuffer[0]; // this task's averaged slice, by piece
-    // Pushes of contributions, by set and then parameters or optimiser state (set · 2 + 0 or 1).
-    private final List<List<CompletableFuture<Void>>> pushed = List.of(new ArrayList<>(), new ArrayList<>(),
-            new ArrayList<>(), new ArrayList<>());
+    private final List<List<CompletableFuture<Void>>> pushed = List.of(new ArrayList<>(), new ArrayList<>()); // by set
     private final List<CompletableFuture<Void>> pushedAverages = new ArrayList<>();
     private final long[] nanos = new long[Phase.values().length];
     private long bytesReceived;
     private int exchanges; // averages completed
-    private double[] weights = new double[0]; // the averaged round's workers' shares
-    private FlatVector pending; // a round's average whose optimiser state is still to be averaged into it
-    private int pendingRound;
-    private long completingNanos; // spent completing averages ({@link #completeAverage})
     private int lastContribution = Integer.MIN_VALUE; // the round contributed to last
     private boolean more = true; // task 0's decision for that round
     private long pushFailedAt; // when a push of this task was first seen failed; 0: none
@@ -148,7 +136,7 @@ public final class AllReduce implements AutoCloseable {
     }
 
     private AllReduce(Rendezvous rendezvous, Inbox inbox, PeerTransport transport, String prefix, long segment,
-                      int task, Peer[] peers, int[] hostOf, double seconds, long parameters) {
+                      int task, Peer[] peers, int[] hostOf, double seconds) {
         this.rendezvous = rendezvous;
         this.inbox = inbox;
         this.transport = transport;
@@ -164,7 +152,6 @@ public final class AllReduce implements AutoCloseable {
         }
         this.handsOver = any;
         this.seconds = seconds;
-        this.parameters = parameters;
         this.joinedNanos = System.nanoTime();
     }
 
@@ -175,11 +162,9 @@ public final class AllReduce implements AutoCloseable {
      * @param prefix  a name unique to the job, which every block of the segment's tasks starts with
      * @param hostOf  for each worker, the task hosting it
      * @param seconds task 0 ends the segment after the first round it starts this long after joining
-     * @param parameters how many values of a model vector are the network's parameters (the optimiser
-     *                   state follows them): they travel in pieces of their own ({@link PieceLayout})
      */
     public static AllReduce join(Rendezvous rendezvous, TaskContext context, String prefix, long segment, int task,
-                                 int[] hostOf, double seconds, long parameters) {
+                                 int[] hostOf, double seconds) {
         String name = prefix + "-" + segment;
         Inbox inbox = new Inbox(context, PIECE);
         PeerTransport transport = PeerTransport.start(inbox, name + "-");
@@ -189,8 +174,7 @@ public final class AllReduce implements AutoCloseable {
             for (int t = 0; t < addresses.length; t++) {
                 peers[t] = Peer.parse(addresses[t]);
             }
-            return new AllReduce(rendezvous, inbox, transport, name, segment, task, peers, hostOf, seconds,
-                    parameters);
+            return new AllReduce(rendezvous, inbox, transport, name, segment, task, peers, hostOf, seconds);
         } catch (RuntimeException e) {
             transport.close();
             throw e;
@@ -220,25 +204,20 @@ public final class AllReduce implements AutoCloseable {
      * between them: their vectors are copied).
      */
     public void contribute(int round, int worker, FlatVector vector, Fitted fitted) {
-        if (pending != null) {
-            throw new IllegalStateException("round " + round + " contributed before round " + pendingRound
-                    + "'s average was complete");
-        }
         long examples = fitted.examples();
         long start = System.nanoTime();
-        PieceLayout layout = layout(vector.length());
-        int slices = layout.slices();
-        boolean inPlace = inPlace(layout);
-        int set = set(layout);
+        long length = vector.length();
+        int slices = slices(length);
+        boolean inPlace = inPlace(length);
+        int set = set(length);
         if (round != lastContribution) { // the last pushes from these buffers are long done: make sure
-            awaitAll(pushes(set, false));
-            awaitAll(pushes(set, true));
+            awaitAll(pushed.get(set));
             lastContribution = round;
             if (task == 0) {
                 more = (System.nanoTime() - joinedNanos) / 1e9 < seconds;
             }
             if (slices > 1 && hostedHere == 1) {
-                expectAverages(round, vector, layout);
+                expectAverages(round, vector);
             }
         }
         int flags = task == 0 && more ? MORE : 0;
@@ -247,26 +226,26 @@ public final class AllReduce implements AutoCloseable {
             ofWorker = contributions.get(worker)[set] = new Piece[slices][];
         }
         for (int j = 0; j < slices; j++) {
-            int pieces = layout.pieces(j);
+            int pieces = pieces(length, j);
             if (ofWorker[j] == null || ofWorker[j].length != pieces) {
                 ofWorker[j] = new Piece[pieces];
             }
             for (int p = 0; p < pieces; p++) {
-                int n = examples > 0 ? layout.length(j, p) : 0;
-                ByteBuffer values = inPlace && n > 0 ? vector.view(layout.start(j, p), n) : null;
+                int n = examples > 0 ? pieceLength(length, j, p) : 0;
+                ByteBuffer values = inPlace && n > 0 ? vector.view(pieceStart(length, j, p), n) : null;
                 ByteBuffer bytes = fit(ofWorker[j][p] == null ? null : ofWorker[j][p].bytes(),
                         HEADER + (values == null ? n * Float.BYTES : 0));
                 bytes.putLong(examples).putInt(fitted.minibatches()).putInt(n).putInt(flags)
                         .putDouble(fitted.lossSum()).putLong(fitted.nanos());
                 if (values == null) {
-                    vector.read(layout.start(j, p), bytes);
+                    vector.read(pieceStart(length, j, p), bytes);
                 }
                 bytes.flip();
                 Piece piece = ofWorker[j][p] = new Piece(bytes, values);
                 for (int t = 0; t < peers.length; t++) {
                     if (t != task && (slices == 1 || t == j)) { // task t averages slice j
-                        pushes(set, layout.ofState(j, p)).add(transport.send(peers[t],
-                                contributionName(round, worker, j, p), piece.header(), piece.body()));
+                        pushed.get(set).add(transport.send(peers[t], contributionName(round, worker, j, p),
+                                piece.header(), piece.body()));
                     }
                 }
             }
@@ -279,11 +258,12 @@ public final class AllReduce implements AutoCloseable {
      * task contributes, where they come over the network: the pushes of its contribution that they
      * overwrite have completed by the time any arrives, since each is the average of one.
      */
-    private void expectAverages(int round, FlatVector vector, PieceLayout layout) {
+    private void expectAverages(int round, FlatVector vector) {
+        long length = vector.length();
         landingIn = vector;
         for (int j = 0; j < peers.length; j++) {
-            for (int p = 0; j != task && !transport.handsOverTo(peers[j]) && p < layout.pieces(j); p++) {
-                ByteBuffer zone = vector.view(layout.start(j, p), layout.length(j, p));
+            for (int p = 0; j != task && !transport.handsOverTo(peers[j]) && p < pieces(length, j); p++) {
+                ByteBuffer zone = vector.view(pieceStart(length, j, p), pieceLength(length, j, p));
                 if (zone != null) {
                     String name = averageName(round, j, p);
                     inbox.expect(name, zone);
@@ -299,85 +279,39 @@ public final class AllReduce implements AutoCloseable {
      * the vector it contributed.
      */
     public Average average(int round, FlatVector into) {
-        Average average = averageParameters(round, into);
-        completeAverage();
-        return average;
-    }
-
-    /**
-     * {@link #average}, as far as the network's parameters go: {@code into} holds their average, and
-     * the optimiser state's pieces are averaged by {@link #completeAverage}, which must come before
-     * anything changes {@code into} (the next optimiser step) and before the next contribution.
-     * Meanwhile those pieces arrive, while the task starts the next round's forward and backward
-     * passes, which read the parameters only.
-     */
-    public Average averageParameters(int round, FlatVector into) {
         if (!landing.isEmpty() && into != landingIn) {
             throw new IllegalStateException("round " + round + " is averaged into another vector than contributed");
         }
-        if (pending != null) {
-            throw new IllegalStateException("round " + round + " averaged before round " + pendingRound
-                    + "'s average was complete");
+        int slices = slices(into.length());
+        Average average = reduce(round, slices == 1 ? 0 : task, into);
+        if (slices > 1) {
+            gather(round, into);
         }
-        PieceLayout layout = layout(into.length());
-        Average average = reduce(round, layout, layout.slices() == 1 ? 0 : task, into, false);
-        if (layout.slices() > 1) {
-            gather(round, layout, into, false);
-        }
-        pending = into;
-        pendingRound = round;
-        return average;
-    }
-
-    /** Completes the round {@link #averageParameters} began, if any: its optimiser state's average. */
-    public void completeAverage() {
-        if (pending == null) {
-            return;
-        }
-        long start = System.nanoTime();
-        FlatVector into = pending;
-        pending = null;
-        PieceLayout layout = layout(into.length());
-        reduce(pendingRound, layout, layout.slices() == 1 ? 0 : task, into, true);
-        if (layout.slices() > 1) {
-            gather(pendingRound, layout, into, true);
-        }
-        if (!handsOver) { // the averages went from the model's memory, which the next step changes
+        if (!handsOver) { // the averages went from the model's memory, which the next round changes
             settle(pushedAverages);
         }
         exchanges++;
-        completingNanos += System.nanoTime() - start;
-    }
-
-    /** The time spent so far in {@link #completeAverage}, which a task spends while it trains a round. */
-    public long completingNanos() {
-        return completingNanos;
+        return average;
     }
 
     /**
-     * Averages the parameter pieces of slice {@code slice}, or its optimiser state's pieces
-     * ({@code state}), piece by piece as the workers' pieces arrive, into {@code into}, and pushes
-     * them to the other tasks when they gather it. The round's totals come with the first piece,
-     * which is the parameters'.
+     * Averages slice {@code slice}, piece by piece as the workers' pieces arrive, into {@code into},
+     * and pushes it to the other tasks when they gather it.
      */
-    private Average reduce(int round, PieceLayout layout, int slice, FlatVector into, boolean state) {
+    private Average reduce(int round, int slice, FlatVector into) {
+        long length = into.length();
         int workers = hostOf.length;
-        boolean sliced = layout.slices() > 1;
-        int set = set(layout);
-        if (sliced) {
-            if (!state) { // the pieces' buffers are reused below: the last round's pushes of them are done
-                settle(pushedAverages);
-            }
-        } else if (inPlace(layout)) { // the average overwrites what the pushes send
-            settle(pushes(set, state));
+        int pieces = pieces(length, slice);
+        boolean sliced = slices(length) > 1;
+        if (sliced) { // the pieces' buffers are reused below: the last round's pushes of them are done
+            settle(pushedAverages);
+        } else if (inPlace(length)) { // the average overwrites what the pushes send
+            settle(pushed.get(set(length)));
         }
-        int pieces = layout.pieces(slice);
         if (reduced.length != pieces) {
             reduced = new ByteBuffer[pieces];
         }
-        if (!state) {
-            weights = new double[workers];
-        }
+        double[] weights = new double[workers];
         long total = 0;
         int maxSteps = 0;
         int minibatches = 0;
@@ -386,13 +320,12 @@ public final class AllReduce implements AutoCloseable {
         boolean goesOn = more;
         List<ByteBuffer[]> received = new ArrayList<>(workers);
         try {
-            for (int p = state ? layout.firstOfState(slice) : 0; p < (state ? pieces : layout.firstOfState(slice));
-                 p++) {
-                int n = layout.length(slice, p);
+            for (int p = 0; p < pieces; p++) {
+                int n = pieceLength(length, slice, p);
                 BlockReader[] sources = new BlockReader[workers];
                 for (int v = 0; v < workers; v++) {
                     if (hostOf[v] == task) {
-                        Piece own = contributions.get(v)[set][slice][p];
+                        Piece own = contributions.get(v)[set(length)][slice][p];
                         sources[v] = new BlockReader(gathered, own.chunks());
                     } else {
                         ByteBuffer[] block = take(contributionName(round, v, slice, p));
@@ -430,10 +363,9 @@ public final class AllReduce implements AutoCloseable {
                         weights[v] /= total;
                     }
                 }
-                long at = layout.start(slice, p);
                 // Straight into the model, and pushed from there, unless a peer is handed the block
                 // as it is: it reads it after the push completes, and the model changes before then.
-                ByteBuffer model = handsOver ? null : into.view(at, n);
+                ByteBuffer model = handsOver ? null : into.view(pieceStart(length, slice, p), n);
                 ByteBuffer piece = reduced[p] = fit(reduced[p], HEADER + (model == null ? n * Float.BYTES : 0));
                 piece.putLong(total).putInt(maxSteps).putInt(n).putInt(0).putDouble(0).putLong(0);
                 if (model != null) {
@@ -443,7 +375,7 @@ public final class AllReduce implements AutoCloseable {
                     mean.compute(sources, weights, n, piece.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
                     piece.position(HEADER + n * Float.BYTES).flip();
                     model = piece.duplicate().position(HEADER);
-                    into.write(at, model.duplicate());
+                    into.write(pieceStart(length, slice, p), model.duplicate());
                 }
                 received.forEach(inbox::recycle);
                 received.clear();
@@ -464,15 +396,11 @@ public final class AllReduce implements AutoCloseable {
                 java.util.Arrays.stream(taskNanos).max().orElse(0));
     }
 
-    /**
-     * Writes the other tasks' averaged slices into {@code into}, each piece as it arrives: their
-     * parameters, or their optimiser state ({@code state}).
-     */
-    private void gather(int round, PieceLayout layout, FlatVector into, boolean state) {
+    /** Writes the other tasks' averaged slices into {@code into}, each piece as it arrives. */
+    private void gather(int round, FlatVector into) {
+        long length = into.length();
         for (int j = 0; j < peers.length; j++) {
-            int from = state ? layout.firstOfState(j) : 0;
-            int to = state ? layout.pieces(j) : layout.firstOfState(j);
-            for (int p = from; j != task && p < to; p++) {
+            for (int p = 0; j != task && p < pieces(length, j); p++) {
                 String name = averageName(round, j, p);
                 ByteBuffer[] block = take(name);
                 long started = System.nanoTime();
@@ -485,15 +413,15 @@ public final class AllReduce implements AutoCloseable {
                     reader.readInt();
                     reader.readDouble();
                     reader.readLong();
-                    if (values != layout.length(j, p)
+                    if (values != pieceLength(length, j, p)
                             || reader.remaining() != (landed ? 0 : (long) values * Float.BYTES)) {
                         throw new IllegalStateException("task " + j + " sent " + values + " averaged values for piece "
-                                + p + " of round " + round + ", expected " + layout.length(j, p));
+                                + p + " of round " + round + ", expected " + pieceLength(length, j, p));
                     }
                     if (landed) {
                         bytesReceived += (long) values * Float.BYTES;
                     } else {
-                        reader.copyTo(into, layout.start(j, p), values);
+                        reader.copyTo(into, pieceStart(length, j, p), values);
                     }
                 } finally {
                     inbox.recycle(block);
@@ -521,8 +449,7 @@ public final class AllReduce implements AutoCloseable {
 
     /** Fails the task when a push of its failed more than the grace period ago ({@link #pushFailed}). */
     private void checkPushes() {
-        for (List<CompletableFuture<Void>> pushes : java.util.stream.Stream.concat(pushed.stream(),
-                java.util.stream.Stream.of(pushedAverages)).toList()) {
+        for (List<CompletableFuture<Void>> pushes : List.of(pushed.get(0), pushed.get(1), pushedAverages)) {
             for (CompletableFuture<Void> push : pushes) {
                 if (push.isCompletedExceptionally()) {
                     pushFailed(push.handle((ok, failure) -> failure).join());
@@ -561,10 +488,8 @@ public final class AllReduce implements AutoCloseable {
      * (so no server closes under a push), and closes.
      */
     public void finish() {
-        if (pending != null) {
-            throw new IllegalStateException("the segment ended before round " + pendingRound + "'s average was complete");
-        }
-        pushed.forEach(this::awaitAll);
+        awaitAll(pushed.get(0));
+        awaitAll(pushed.get(1));
         awaitAll(pushedAverages);
         rendezvous.arrive(SyncMessage.done(segment, task));
         close();
@@ -582,30 +507,38 @@ public final class AllReduce implements AutoCloseable {
      * owners have averaged, that is, received them; whole, only once its pushes have completed,
      * which a peer handed the buffers over has not read yet.
      */
-    private boolean inPlace(PieceLayout layout) {
-        return hostedHere == 1 && (layout.slices() > 1 || !handsOver);
+    private boolean inPlace(long length) {
+        return hostedHere == 1 && (slices(length) > 1 || !handsOver);
     }
 
-    /**
-     * How a vector of {@code length} values is cut: one slice per task, or one slice that every task
-     * averages, for two tasks (or one) and a small vector.
-     */
-    private PieceLayout layout(long length) {
-        return layouts.computeIfAbsent(length, l -> new PieceLayout(l, parameters,
-                peers.length <= 2 && l <= WHOLE ? 1 : peers.length, PIECE));
+    /** One slice per task; one slice that every task averages, for two tasks (or one) and a small vector. */
+    private int slices(long length) {
+        return peers.length <= 2 && length <= WHOLE ? 1 : peers.length;
     }
 
     /**
      * The set of contribution buffers this exchange writes: they alternate from one exchange to the
      * next when a push of the last one may still be in flight.
      */
-    private int set(PieceLayout layout) {
-        return layout.slices() == 1 ? exchanges & 1 : 0;
+    private int set(long length) {
+        return slices(length) == 1 ? exchanges & 1 : 0;
     }
 
-    /** The pushes of contributions from set {@code set}: of their parameters, or of their optimiser state. */
-    private List<CompletableFuture<Void>> pushes(int set, boolean state) {
-        return pushed.get(2 * set + (state ? 1 : 0));
+    private long sliceStart(long length, int j) {
+        return length * j / slices(length);
+    }
+
+    private int pieces(long length, int j) {
+        long n = sliceStart(length, j + 1) - sliceStart(length, j);
+        return (int) Math.max(1, (n + PIECE - 1) / PIECE);
+    }
+
+    private long pieceStart(long length, int j, int p) {
+        return sliceStart(length, j) + (long) p * PIECE;
+    }
+
+    private int pieceLength(long length, int j, int p) {
+        return (int) Math.min(PIECE, sliceStart(length, j + 1) - pieceStart(length, j, p));
     }
 
     private String contributionName(int round, int worker, int slice, int piece) {

@@ -334,10 +334,9 @@ public final class FusedStack {
 
     /**
      * One training step on a minibatch, as {@code net.fit(features, labels)} does it: forward,
-     * backward, the optimiser's step, the iteration count and the score. {@code beforeStep} runs
-     * between the backward pass and the optimiser's step. See {@link #fits}.
+     * backward, the optimiser's step, the iteration count and the score. See {@link #fits}.
      */
-    public void fit(INDArray features, INDArray labels, Runnable beforeStep) {
+    public void fit(INDArray features, INDArray labels) {
         int examples = (int) features.size(0);
         if (!fits(examples)) {
             throw new IllegalArgumentException("a minibatch of " + examples + " examples exceeds the fused path's "
@@ -363,7 +362,6 @@ public final class FusedStack {
         if (regularized) {
             score += net.calcRegularizationScore(true);
         }
-        beforeStep.run();
         int iteration = net.getIterationCount();
         int epoch = net.getEpochCount();
         Updater updater = net.getUpdater();
