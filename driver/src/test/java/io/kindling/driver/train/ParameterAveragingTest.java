@@ -16,6 +16,7 @@ import io.kindling.driver.job.RoundSplit;
 import io.kindling.driver.model.ModelBuilder;
 import io.kindling.driver.model.ModelSpec;
 import io.kindling.driver.model.Shape;
+import io.kindling.worker.FusedNetwork;
 import io.kindling.worker.MinibatchAssembler;
 import io.kindling.worker.ModelState;
 import io.kindling.worker.Networks;
@@ -36,6 +37,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -177,6 +179,72 @@ class ParameterAveragingTest {
             assertArrayEquals(handedOver.updaterState(), pushed.updaterState());
             assertEquals(handedOver.iteration(), pushed.iteration());
         }
+    }
+
+    @Test
+    void severalRoundsEqualLocalRunsFromTheLastRoundsAverage() {
+        // Each round starts from the last one's average, optimiser state and iteration included:
+        // whole and in slices, on the fused path and DL4J's (ELU, Adadelta), handed over and
+        // through the socket.
+        MultiLayerConfiguration dl4jPath = new NeuralNetConfiguration.Builder().seed(12).updater(new AdaDelta()).list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(24).activation(Activation.ELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        assertFalse(((FusedNetwork) newNet(dl4jPath)).fused());
+        try {
+            for (MultiLayerConfiguration conf : List.of(TinyNets.mlp(new Adam(0.01)), largeModel(), dl4jPath)) {
+                assertRoundsAverageLocalRuns(LocalSpark.context(), conf);
+                assertRoundsAverageLocalRuns(LocalSpark.context(2, OVER_THE_NETWORK), conf);
+            }
+        } finally {
+            LocalSpark.stop();
+        }
+    }
+
+    /** Two workers, one minibatch a round, four rounds (the last chunk partial), against local runs. */
+    private void assertRoundsAverageLocalRuns(JavaSparkContext sc, MultiLayerConfiguration conf) {
+        int workers = 2;
+        int rounds = 4;
+        int n = workers * rounds * BATCH - 10;
+        List<Example> examples = TinyNets.examples(n, 5);
+        MultiLayerNetwork start = newNet(conf);
+        ModelState model = ModelState.of(start);
+        try (ParameterAveraging engine = new ParameterAveraging(sc, config(conf, 1), workers)) {
+            assertEquals(rounds, engine.trainEpoch(model, rdd(sc, examples), n, 1, 0.01, false, 0,
+                    RoundListener.NONE).rounds());
+        }
+        assertNoExchangeLeft();
+
+        List<Example> order = epochOrder(examples, 1);
+        MinibatchAssembler assembler = TinyNets.assembler();
+        List<Shard> shards = Shard.split(n, workers);
+        float[] params = start.params().toFloatVector();
+        float[] state = start.getUpdater().getStateViewArray().toFloatVector();
+        for (int r = 0; r < rounds; r++) {
+            float[][] localParams = new float[workers][];
+            float[][] localStates = new float[workers][];
+            long[] weights = new long[workers];
+            for (int w = 0; w < workers; w++) {
+                MultiLayerNetwork local = newNet(conf);
+                local.params().assign(Nd4j.createFromArray(params));
+                local.getUpdater().getStateViewArray().assign(Nd4j.createFromArray(state));
+                local.setIterationCount(r);
+                Shard s = shards.get(w);
+                int from = s.first() + r * BATCH;
+                int to = Math.min(from + BATCH, s.first() + s.count());
+                local.fit(assembler.assemble(order, from, to, true, 1));
+                weights[w] = to - from;
+                localParams[w] = local.params().toFloatVector();
+                localStates[w] = local.getUpdater().getStateViewArray().toFloatVector();
+            }
+            params = weightedMean(localParams, weights);
+            state = weightedMean(localStates, weights);
+        }
+        assertTrue(maxAbsDiff(params, model.params()) <= 1e-5, "params differ by " + maxAbsDiff(params, model.params()));
+        assertTrue(maxAbsDiff(state, model.updaterState()) <= 1e-5,
+                "updater state differs by " + maxAbsDiff(state, model.updaterState()));
+        assertEquals(rounds, model.iteration());
     }
 
     /**
