@@ -53,20 +53,31 @@ PARAMS = re.compile(r"native threads per task, (\d+) parameters")
 TEST = re.compile(r"Test set: Average loss: ([0-9.]+), Accuracy: (\d+)/(\d+)")
 
 
-def driver_bytes(pid):
-    """Bytes sent plus received on the TCP sockets of process pid, from ss's counters."""
+def driver_sockets(pid):
+    """Bytes sent plus received so far on each TCP socket of process pid (by its two addresses), from ss."""
     out = subprocess.run(["ss", "-tinpH"], capture_output=True, text=True).stdout
-    total = 0
-    owned = False
+    sockets = {}
+    key = None
     for line in out.splitlines():
         if not line.startswith((" ", "\t")):
-            owned = f"pid={pid}," in line
+            fields = line.split()
+            key = (fields[3], fields[4]) if f"pid={pid}," in line and len(fields) >= 5 else None
             continue
-        if owned:
-            for key in ("bytes_acked", "bytes_received"):
-                m = re.search(key + r":(\d+)", line)
+        if key:
+            for name in ("bytes_acked", "bytes_received"):
+                m = re.search(name + r":(\d+)", line)
                 if m:
-                    total += int(m.group(1))
+                    sockets[key] = sockets.get(key, 0) + int(m.group(1))
+    return sockets
+
+
+def bytes_between(samples):
+    """The bytes moved between the first and the last of samples [(line, sockets)]: each socket's
+    growth from one sample to the next (a socket that closes takes its counters with it, so the sum
+    of the open sockets' counters alone can fall)."""
+    total = 0
+    for (_, before), (_, after) in zip(samples, samples[1:]):
+        total += sum(n - before.get(key, 0) for key, n in after.items())
     return total
 
 
@@ -91,7 +102,7 @@ def run_job(submit, master, data_dir, workers, case, log_path, memory, propertie
                 epoch = int(m.group(1))
                 lines[epoch] = lines.get(epoch, 0) + 1
                 if bytes_every and lines[epoch] >= 2 and (lines[epoch] - 2) % bytes_every == 0:
-                    samples[epoch].append((lines[epoch], driver_bytes(process.pid)))
+                    samples[epoch].append((lines[epoch], driver_sockets(process.pid)))
         process.wait()
     text = open(log_path).read()
     return [parse(text, case, workers, process.returncode, e, samples[e]) for e in range(1, epochs + 1)]
@@ -121,7 +132,7 @@ def parse(text, case, workers, exit_code, epoch, samples):
     # Progress lines come one per round (--log-interval 1): bytes between the second line and the last
     # sampled are those rounds', without the job's start and end.
     if len(samples) >= 2:
-        result["driver_bytes_per_round"] = (samples[-1][1] - samples[0][1]) / (samples[-1][0] - samples[0][0])
+        result["driver_bytes_per_round"] = bytes_between(samples) / (samples[-1][0] - samples[0][0])
     return result
 
 
