@@ -100,7 +100,9 @@ record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, 
         }
         int first = g.first();
         int end = g.end();
-        Arrays.fill(into, o, o + first, 0f);
+        if (first > 0) { // padding: a call even for no values costs as much as the copy (LeNet-5: 8 values)
+            Arrays.fill(into, o, o + first, 0f);
+        }
         int from = (n * channels + g.c()) * h * w + iy * w + g.x0();
         if (sW == 1) {
             System.arraycopy(x, from + first, into, o + first, end - first);
@@ -109,7 +111,9 @@ record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, 
                 into[o + ox] = x[from + ox * sW];
             }
         }
-        Arrays.fill(into, o + end, o + outW, 0f);
+        if (end < outW) {
+            Arrays.fill(into, o + end, o + outW, 0f);
+        }
     }
 
     /**
