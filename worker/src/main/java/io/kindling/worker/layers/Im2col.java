@@ -100,7 +100,7 @@ record Im2col(int examples, int channels, int h, int w, int kH, int kW, int sH, 
         }
         int first = g.first();
         int end = g.end();
-        if (first > 0) { // padding: a call even for no values costs as much as the copy (LeNet-5: 8 values)
+        if (first > 0) { // padding only: empty calls on rows of 8 values (LeNet-5) showed in profiles
             Arrays.fill(into, o, o + first, 0f);
         }
         int from = (n * channels + g.c()) * h * w + iy * w + g.x0();
