@@ -51,6 +51,7 @@ final class ConvolutionStage extends Stage implements ImageStage {
     private float[] segment = new float[0];
     private float[] activated = new float[0];
     private float[] sums = new float[0];
+    private float[] positionSums = new float[0]; // the bias gradient per output position
 
     ConvolutionStage(Im2col geometry, int filters, long weights, long bias, ElementwiseActivation activation) {
         this(geometry, filters, weights, bias, activation, false);
@@ -202,10 +203,14 @@ final class ConvolutionStage extends Stage implements ImageStage {
         if (sums.length < filters) {
             sums = new float[filters];
         }
-        Arrays.fill(sums, 0, filters, 0f);
+        if (positionSums.length < positions) {
+            positionSums = new float[positions];
+        }
         float[] row = segment();
         for (int f = 0; f < filters; f++) {
-            float sum = 0;
+            // Per position, across the examples: one running sum would be a chain of dependent additions
+            float[] bySum = positionSums;
+            Arrays.fill(bySum, 0, positions, 0f);
             for (int n = 0; n < examples; n++) {
                 if (maxPooled) { // the pooled δ, through the activation's gradient at the outputs and the argmax
                     int at = (n * filters + f) * pooledPositions;
@@ -217,11 +222,15 @@ final class ConvolutionStage extends Stage implements ImageStage {
                     d.get((n * filters + f) * positions, row, 0, positions);
                 }
                 for (int p = 0; p < positions; p++) {
-                    sum += row[p];
+                    bySum[p] += row[p];
                 }
                 product.put(f * cols + n * positions, row, 0, positions);
             }
-            sums[f] = sum;
+            double sum = 0;
+            for (int p = 0; p < positions; p++) {
+                sum += bySum[p];
+            }
+            sums[f] = (float) sum;
         }
         NativeFloats.put(sums, filters, grads, bias);
         openblas_nolapack.cblas_sgemm(ROW, NO, TRANS, filters, rows, cols, 1f, productPointer, cols, patchesPointer,

@@ -18,7 +18,8 @@ import org.bytedeco.javacpp.FloatPointer;
  * cost more than this arithmetic. As the first stage it computes no input gradient.
  *
  * <p>A 2 × 2 max pooling right after it (LeNet-5's) can be taken in: the stage then outputs the
- * pooled values, computed from its activations while they are in cache. Its backward pass applies
+ * pooled values, pooled straight from the wide planes while they are in cache (before the activation
+ * where that is exact, see {@link #pool}). Its backward pass routes δ back into the wide planes and applies
  * the activation's gradient at the pooled outputs only: a window's gradient goes to its maximum
  * alone, and there f'(z) follows from the output (the activations are monotone). As two stages,
  * the activations went to native memory and back once more each way, and the activation's gradient
@@ -53,7 +54,7 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
     private final float[] values; // one example's outputs, or its δ
     private final float[] activated;
     private final float[][] sums; // per filter and tap: the weight gradient per wide position
-    private final double[] biasSums;
+    private final float[][] biasRows; // per filter: the bias gradient per wide position
     private final float[] gradient;
     private FloatBuffer z; // NCHW pre-activation (not max-pooled)
     private byte[] argmax = new byte[0]; // max-pooled: each window's maximum, 0-3
@@ -90,10 +91,10 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
         this.tap2 = new float[wide];
         this.kernel = new float[filters * taps];
         this.b = new float[filters];
-        this.values = new float[convolved];
-        this.activated = new float[convolved];
+        this.values = new float[maxPooled ? 0 : convolved];
+        this.activated = new float[maxPooled ? 0 : convolved];
         this.sums = new float[filters * taps][wide];
-        this.biasSums = new double[filters];
+        this.biasRows = new float[filters][wide];
         this.gradient = new float[filters * taps];
     }
 
@@ -192,6 +193,10 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
                     }
                 }
             }
+            if (maxPooled) {
+                pool(n, training);
+                continue;
+            }
             for (int f = 0; f < filters; f++) {
                 for (int y = 0; y < outH; y++) {
                     System.arraycopy(o[f], y * rowLength, values, f * positions + y * outW, outW);
@@ -199,17 +204,37 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
             }
             System.arraycopy(values, 0, activated, 0, convolved);
             activation.apply(activated, convolved);
-            if (!maxPooled) {
-                z.put(n * out, values, 0, out);
-                output.put(n * out, activated, 0, out);
-            } else if (training) {
-                PoolingKernels.maxForward(activated, pooled, argmax, n * out, filters, outH, outW);
-                output.put(n * out, pooled, 0, out);
+            z.put(n * out, values, 0, out);
+            output.put(n * out, activated, 0, out);
+        }
+    }
+
+    /**
+     * Example n's output from the wide planes: activated and max-pooled straight from them. Where the
+     * activation allows it (ReLU), the pooling comes first and the activation runs on a quarter of the
+     * values; the argmax is then z's, which routes the gradient as the activation's would wherever it
+     * is not zero.
+     */
+    private void pool(int n, boolean training) {
+        boolean poolFirst = activation.commutesWithMaxPooling();
+        int outH = geometry.outH();
+        int outW = geometry.outW();
+        int pooledPlane = out / filters;
+        for (int f = 0; f < filters; f++) {
+            if (!poolFirst) {
+                activation.apply(o[f], wide); // the columns past the output's width too, never read
+            }
+            int to = f * pooledPlane;
+            if (training) {
+                PoolingKernels.maxForward(o[f], 0, rowLength, pooled, to, argmax, n * out + to, outH, outW);
             } else {
-                PoolingKernels.maxForward(activated, pooled, filters, outH, outW);
-                output.put(n * out, pooled, 0, out);
+                PoolingKernels.maxForward(o[f], 0, rowLength, pooled, to, outH, outW);
             }
         }
+        if (poolFirst) {
+            activation.apply(pooled, out);
+        }
+        output.put(n * out, pooled, 0, out);
     }
 
     @Override
@@ -225,8 +250,8 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
         for (float[] row : sums) {
             Arrays.fill(row, 0f);
         }
-        Arrays.fill(biasSums, 0);
         for (int f = 0; f < filters; f++) {
+            Arrays.fill(biasRows[f], 0f);
             Arrays.fill(o[f], 0f); // the columns past the output's width stay 0
             Arrays.fill(o2[f], 0f);
         }
@@ -262,46 +287,67 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
             }
         }
         for (int r = 0; r < filters * taps; r++) {
-            double s = 0;
-            for (float v : sums[r]) {
-                s += v;
-            }
-            gradient[r] = (float) s;
+            gradient[r] = sum(sums[r]);
         }
         NativeFloats.put(gradient, filters * taps, grads, weights);
         for (int f = 0; f < filters; f++) {
-            gradient[f] = (float) biasSums[f];
+            gradient[f] = sum(biasRows[f]);
         }
         NativeFloats.put(gradient, filters, grads, bias);
         return false;
     }
 
+    /** A row's sum, in four running sums: one would be a chain of dependent additions, each waiting for the last. */
+    private static float sum(float[] row) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < row.length; i += 4) {
+            s0 += row[i];
+            s1 += row[i + 1];
+            s2 += row[i + 2];
+            s3 += row[i + 3];
+        }
+        for (; i < row.length; i++) {
+            s0 += row[i];
+        }
+        return (float) ((s0 + s1) + (s2 + s3));
+    }
+
     /**
-     * Example n's δ into wide planes (their extra columns stay 0), adding it up per filter for the
-     * bias. Max-pooled, δ is the pooled one's, routed back through the pooling and the activation.
+     * Example n's δ into wide planes (their extra columns stay 0), adding it to the bias's running
+     * sums per position: a running sum per filter would be a chain of dependent scalar additions,
+     * these are vectorised. Max-pooled, δ is the pooled one's, routed back through the pooling and the activation.
      */
     private void widen(FloatBuffer d, int n, float[][] planes) {
+        int outH = geometry.outH();
+        int outW = geometry.outW();
         if (maxPooled) {
             d.get(n * out, pooled, 0, out);
             output.get(n * out, pooledOutputs, 0, out);
             activation.gradientFromOutput(pooledOutputs, pooled, out);
-            PoolingKernels.maxBackward(argmax, n * out, pooled, values, filters, geometry.outH(), geometry.outW());
+            int pooledPlane = out / filters;
+            for (int f = 0; f < filters; f++) {
+                int at = f * pooledPlane;
+                PoolingKernels.maxBackward(argmax, n * out + at, pooled, at, planes[f], 0, rowLength, outH, outW);
+            }
         } else {
             d.get(n * out, values, 0, out);
-        }
-        int outH = geometry.outH();
-        int outW = geometry.outW();
-        int positions = outH * outW;
-        for (int f = 0; f < filters; f++) {
-            double s = 0;
-            for (int y = 0; y < outH; y++) {
-                int from = f * positions + y * outW;
-                System.arraycopy(values, from, planes[f], y * rowLength, outW);
-                for (int i = from; i < from + outW; i++) {
-                    s += values[i];
+            int positions = outH * outW;
+            for (int f = 0; f < filters; f++) {
+                for (int y = 0; y < outH; y++) {
+                    System.arraycopy(values, f * positions + y * outW, planes[f], y * rowLength, outW);
                 }
             }
-            biasSums[f] += s;
+        }
+        for (int f = 0; f < filters; f++) {
+            float[] plane = planes[f];
+            float[] row = biasRows[f];
+            for (int i = 0; i < wide; i++) {
+                row[i] += plane[i];
+            }
         }
     }
 }

@@ -100,6 +100,15 @@ final class ElementwiseActivation {
         }
     }
 
+    /**
+     * Whether a 2 × 2 max pooling after it may come before it instead: f(max z) = max f(z), and where
+     * the first maximum of f(z) is not that of z, f' is 0 there (ReLU's zeros), so the gradient is
+     * routed alike. Not for tanh or sigmoid, whose values can round equal where z differs.
+     */
+    boolean commutesWithMaxPooling() {
+        return kind == Kind.IDENTITY || kind == Kind.RELU;
+    }
+
     /** Whether f'(z) follows from f(z) alone, as {@link #gradientFromOutput} needs: all but a leaky ReLU of slope ≤ 0. */
     boolean gradientFollowsFromOutput() {
         return kind != Kind.LEAKY_RELU || alpha > 0;

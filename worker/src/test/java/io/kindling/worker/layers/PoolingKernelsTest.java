@@ -89,4 +89,28 @@ class PoolingKernelsTest {
         PoolingKernels.maxForward(two, y, 2, 3, 5);
         assertArrayEquals(new float[] {5, 0, -1, -0f}, y);
     }
+
+    @Test
+    void aPlaneMayBeAWiderOnesLeftPart() {
+        // PLANE's 3 x 5 values as the left part of rows 7 wide, from index 2 on; the extra columns hold -1
+        float[] wide = new float[2 + 3 * 7];
+        Arrays.fill(wide, -1f);
+        for (int r = 0; r < 3; r++) {
+            System.arraycopy(PLANE, r * 5, wide, 2 + r * 7, 5);
+        }
+        float[] y = {7, 7, 7};
+        byte[] argmax = new byte[3];
+        PoolingKernels.maxForward(wide, 2, 7, y, 1, argmax, 1, 3, 5);
+        assertArrayEquals(new float[] {7, 5, 0}, y);
+        assertArrayEquals(new byte[] {0, 1, 0}, argmax);
+
+        float[] dx = wide.clone();
+        PoolingKernels.maxBackward(argmax, 1, new float[] {9, 0.5f, 0.25f}, 1, dx, 2, 7, 3, 5);
+        assertArrayEquals(new float[] {
+            -1, -1,
+            0, 0.5f, 0.25f, 0, 0, -1, -1,
+            0, 0, 0, 0, 0, -1, -1,
+            0, 0, 0, 0, 0, -1, -1,
+        }, dx, "the left-out row and column get zero, the values past them are left as they were");
+    }
 }
