@@ -208,9 +208,8 @@ final class ConvolutionStage extends Stage implements ImageStage {
         }
         float[] row = segment();
         for (int f = 0; f < filters; f++) {
-            // Per position, across the examples: one running sum would be a chain of dependent additions
-            float[] bySum = positionSums;
-            Arrays.fill(bySum, 0, positions, 0f);
+            // Per position across the examples, then once over the positions (Stage.sum)
+            Arrays.fill(positionSums, 0, positions, 0f);
             for (int n = 0; n < examples; n++) {
                 if (maxPooled) { // the pooled δ, through the activation's gradient at the outputs and the argmax
                     int at = (n * filters + f) * pooledPositions;
@@ -222,15 +221,11 @@ final class ConvolutionStage extends Stage implements ImageStage {
                     d.get((n * filters + f) * positions, row, 0, positions);
                 }
                 for (int p = 0; p < positions; p++) {
-                    bySum[p] += row[p];
+                    positionSums[p] += row[p];
                 }
                 product.put(f * cols + n * positions, row, 0, positions);
             }
-            double sum = 0;
-            for (int p = 0; p < positions; p++) {
-                sum += bySum[p];
-            }
-            sums[f] = (float) sum;
+            sums[f] = sum(positionSums, positions);
         }
         NativeFloats.put(sums, filters, grads, bias);
         openblas_nolapack.cblas_sgemm(ROW, NO, TRANS, filters, rows, cols, 1f, productPointer, cols, patchesPointer,

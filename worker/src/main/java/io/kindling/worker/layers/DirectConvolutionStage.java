@@ -287,33 +287,14 @@ final class DirectConvolutionStage extends Stage implements ImageStage {
             }
         }
         for (int r = 0; r < filters * taps; r++) {
-            gradient[r] = sum(sums[r]);
+            gradient[r] = sum(sums[r], wide);
         }
         NativeFloats.put(gradient, filters * taps, grads, weights);
         for (int f = 0; f < filters; f++) {
-            gradient[f] = sum(biasRows[f]);
+            gradient[f] = sum(biasRows[f], wide);
         }
         NativeFloats.put(gradient, filters, grads, bias);
         return false;
-    }
-
-    /** A row's sum, in four running sums: one would be a chain of dependent additions, each waiting for the last. */
-    private static float sum(float[] row) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 3 < row.length; i += 4) {
-            s0 += row[i];
-            s1 += row[i + 1];
-            s2 += row[i + 2];
-            s3 += row[i + 3];
-        }
-        for (; i < row.length; i++) {
-            s0 += row[i];
-        }
-        return (float) ((s0 + s1) + (s2 + s3));
     }
 
     /**

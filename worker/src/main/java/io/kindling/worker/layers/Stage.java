@@ -69,4 +69,26 @@ abstract class Stage {
         to.put(from.duplicate().position(0).limit(n));
         to.clear();
     }
+
+    /**
+     * The sum of the first n values, in doubles and four running sums: one running sum would be a
+     * chain of dependent additions, each waiting for the last.
+     */
+    static float sum(float[] values, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += values[i];
+            s1 += values[i + 1];
+            s2 += values[i + 2];
+            s3 += values[i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += values[i];
+        }
+        return (float) ((s0 + s1) + (s2 + s3));
+    }
 }
